@@ -133,7 +133,11 @@ function has(command: string): boolean {
   }
 }
 
-function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): string {
+function run(
+  command: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): string {
   return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...options });
 }
 
@@ -160,9 +164,13 @@ async function ensureRedis(started: Started[], previous?: State): Promise<string
   const local = 'redis://127.0.0.1:6379';
   if (await redisAnswers(local)) return local;
   if (!has('redis-server')) {
-    if (process.getuid?.() !== 0) throw new Error('redis-server is not installed and we are not root to install it');
+    if (process.getuid?.() !== 0)
+      throw new Error('redis-server is not installed and we are not root to install it');
     log('installing redis-server from Debian packages');
-    run('sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server']);
+    run('sh', [
+      '-c',
+      'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server',
+    ]);
   }
   const port = await freePort(6390);
   const pid = spawnDetached('redis', 'redis-server', [
@@ -200,7 +208,8 @@ function ensurePostgres(): void {
       run('pg_ctlcluster', ['--skip-systemctl-redirect', first[0]!, first[1]!, 'start']);
     }
   }
-  if (!ready()) throw new Error('PostgreSQL does not answer on 127.0.0.1:5432 and no cluster could be started');
+  if (!ready())
+    throw new Error('PostgreSQL does not answer on 127.0.0.1:5432 and no cluster could be started');
 }
 
 function buildFerretDb(): string {
@@ -250,7 +259,14 @@ async function ensureMongo(started: Started[], previous?: State): Promise<string
   if (has('mongod')) {
     const dbPath = path.join(dataDir, 'mongod');
     mkdirSync(dbPath, { recursive: true });
-    const pid = spawnDetached('mongod', 'mongod', ['--bind_ip', '127.0.0.1', '--port', String(port), '--dbpath', dbPath]);
+    const pid = spawnDetached('mongod', 'mongod', [
+      '--bind_ip',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--dbpath',
+      dbPath,
+    ]);
     await waitFor(() => mongoAnswers(url), 'mongod', 30_000);
     started.push({ name: 'mongod', pid });
     log(`started mongod on ${url}`);
@@ -311,7 +327,8 @@ async function status(): Promise<void> {
   const [mongo, redis] = await Promise.all([mongoAnswers(state.mongoUrl), redisAnswers(state.redisUrl)]);
   process.stdout.write(`MONGODB_URL=${state.mongoUrl} ${mongo ? 'up' : 'DOWN'}\n`);
   process.stdout.write(`REDIS_URL=${state.redisUrl} ${redis ? 'up' : 'DOWN'}\n`);
-  for (const s of state.started) process.stdout.write(`started by us: ${s.name} pid ${s.pid} ${alive(s.pid) ? 'alive' : 'gone'}\n`);
+  for (const s of state.started)
+    process.stdout.write(`started by us: ${s.name} pid ${s.pid} ${alive(s.pid) ? 'alive' : 'gone'}\n`);
 }
 
 const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);

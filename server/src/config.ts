@@ -1,0 +1,68 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+
+const Csv = Type.String({ default: '' });
+
+/** Every setting the server and workers read from the environment. Validated once at boot. */
+export const ConfigSchema = Type.Object({
+  NODE_ENV: Type.Union([Type.Literal('development'), Type.Literal('production'), Type.Literal('test')], {
+    default: 'development',
+  }),
+  HOST: Type.String({ default: '0.0.0.0' }),
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+  PUBLIC_URL: Type.String({ default: 'http://localhost:3000' }),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    { default: 'info' },
+  ),
+  MONGODB_URL: Type.String({ pattern: '^mongodb(\\+srv)?://' }),
+  MONGODB_DB: Type.String({ pattern: '^[A-Za-z0-9_-]{1,63}$', default: 'zhibu' }),
+  MONGODB_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 100, default: 10 }),
+  REDIS_URL: Type.String({ pattern: '^rediss?://' }),
+  REDIS_PREFIX: Type.String({ pattern: '^[A-Za-z0-9_:-]{1,64}$', default: 'zhibu' }),
+  JWT_SECRET: Type.String({ minLength: 32 }),
+  ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 30, maximum: 86_400, default: 900 }),
+  REFRESH_TOKEN_TTL_DAYS: Type.Integer({ minimum: 1, maximum: 365, default: 30 }),
+  INVITATION_TTL_HOURS: Type.Integer({ minimum: 1, maximum: 24 * 60, default: 72 }),
+  CORS_ORIGINS: Csv,
+  RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 600 }),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: Type.Integer({ minimum: 1, default: 5 }),
+  LOGIN_MAX_FAILURES_PER_IP: Type.Integer({ minimum: 1, default: 30 }),
+  LOGIN_LOCK_SECONDS: Type.Integer({ minimum: 1, default: 900 }),
+  ZHIBU_ADMIN_USERNAME: Type.Optional(Type.String({ minLength: 3, maxLength: 32 })),
+  ZHIBU_ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 8, maxLength: 128 })),
+  CLIENT_DIST: Type.Optional(Type.String({ description: 'Folder of the built web client to serve' })),
+  TRUST_PROXY: Type.Boolean({ default: false }),
+  SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
+});
+export type Config = Static<typeof ConfigSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads the configuration from an environment-like object; throws ConfigError naming every problem. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const known = Object.keys(ConfigSchema.properties);
+  const raw: Record<string, unknown> = {};
+  for (const key of known) {
+    const value = env[key];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  const withDefaults = Value.Default(ConfigSchema, raw);
+  const converted = Value.Convert(ConfigSchema, withDefaults);
+  const problems = [...Value.Errors(ConfigSchema, converted)].map((e) => {
+    const key = e.path.replace(/^\//, '') || '(root)';
+    return `${key}: ${e.message}${key in raw || e.path === '' ? '' : ' (not set)'}`;
+  });
+  if (problems.length > 0) throw new ConfigError(problems);
+  return converted as Config;
+}
+
+export const corsOrigins = (config: Config): string[] =>
+  config.CORS_ORIGINS.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
