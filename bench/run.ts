@@ -12,7 +12,9 @@ const available = readdirSync(here)
   .map((f) => f.slice(0, -3));
 const name = process.argv[2];
 if (!name || !available.includes(name)) {
-  process.stderr.write(`usage: npm run bench -- <name>\navailable: ${available.join(', ') || '(none yet)'}\n`);
+  process.stderr.write(
+    `usage: npm run bench -- <name>\navailable: ${available.join(', ') || '(none yet)'}\n`,
+  );
   process.exit(2);
 }
 process.argv.splice(2, 1);

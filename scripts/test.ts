@@ -63,7 +63,9 @@ function countVitest(file: string): void {
 
 function countPlaywright(file: string): void {
   if (!existsSync(file)) return;
-  const report = JSON.parse(readFileSync(file, 'utf8')) as { stats: { expected: number; unexpected: number; flaky: number } };
+  const report = JSON.parse(readFileSync(file, 'utf8')) as {
+    stats: { expected: number; unexpected: number; flaky: number };
+  };
   passed += report.stats.expected + report.stats.flaky;
   failed += report.stats.unexpected;
 }
@@ -77,24 +79,45 @@ async function main(): Promise<void> {
   const env = { MONGODB_URL: urls.mongoUrl, REDIS_URL: urls.redisUrl };
   process.stdout.write(`services: MONGODB_URL=${urls.mongoUrl} REDIS_URL=${urls.redisUrl}\n`);
 
-  const built = wanted('build') || wanted('e2e') ? step('typecheck+build', 'npm', ['run', 'typecheck']) : true;
+  const built =
+    wanted('build') || wanted('e2e') ? step('typecheck+build', 'npm', ['run', 'typecheck']) : true;
   if (wanted('lint')) step('lint', 'npm', ['run', 'lint']);
-  const clientBuilt = (wanted('build') || wanted('e2e')) && built && step('client build', 'npm', ['run', 'build', '-w', '@zhibu/client']);
+  const clientBuilt =
+    (wanted('build') || wanted('e2e')) &&
+    built &&
+    step('client build', 'npm', ['run', 'build', '-w', '@zhibu/client']);
 
   const vitestJson = path.join(reports, 'vitest.json');
   if (wanted('unit') || wanted('integration')) {
     const projects = ['unit', 'integration'].filter(wanted).flatMap((p) => ['--project', p]);
-    step('vitest', 'npx', ['vitest', 'run', ...projects, '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`], env);
+    step(
+      'vitest',
+      'npx',
+      [
+        'vitest',
+        'run',
+        ...projects,
+        '--reporter=default',
+        '--reporter=json',
+        `--outputFile.json=${vitestJson}`,
+      ],
+      env,
+    );
     countVitest(vitestJson);
   }
 
   if (wanted('e2e')) {
     const playwrightJson = path.join(reports, 'playwright.json');
     if (clientBuilt) {
-      step('e2e', 'npx', ['playwright', 'test', '-c', 'tests/e2e/playwright.config.ts', '--reporter=list,json'], {
-        ...env,
-        PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson,
-      });
+      step(
+        'e2e',
+        'npx',
+        ['playwright', 'test', '-c', 'tests/e2e/playwright.config.ts', '--reporter=list,json'],
+        {
+          ...env,
+          PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson,
+        },
+      );
       countPlaywright(playwrightJson);
     } else {
       outcomes.push({ step: 'e2e (skipped: build failed)', ok: false, seconds: 0 });
@@ -102,7 +125,8 @@ async function main(): Promise<void> {
   }
 
   process.stdout.write('\n=== summary\n');
-  for (const o of outcomes) process.stdout.write(`${o.ok ? 'ok  ' : 'FAIL'} ${o.step} (${o.seconds.toFixed(1)} s)\n`);
+  for (const o of outcomes)
+    process.stdout.write(`${o.ok ? 'ok  ' : 'FAIL'} ${o.step} (${o.seconds.toFixed(1)} s)\n`);
   process.stdout.write(`total ${((Date.now() - startedAt) / 1000).toFixed(0)} s\n`);
   const allOk = outcomes.every((o) => o.ok);
   if (!allOk && failed === 0) failed = outcomes.filter((o) => !o.ok).length;
