@@ -1,0 +1,8 @@
+import type { JobDefinition } from './definition.js';
+import { inviteNotification } from './invite-notification.js';
+
+export * from './definition.js';
+export { inviteNotification } from './invite-notification.js';
+
+/** Every job kind; the worker process starts a Worker for each queue named here. */
+export const allJobs: readonly JobDefinition[] = [inviteNotification];
