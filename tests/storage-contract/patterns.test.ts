@@ -58,9 +58,11 @@ describe('append-only event log', () => {
   it('keeps versions gapless and loses no append under 30 concurrent writers', async () => {
     const log = db.collection<Ev>('c_events');
     await log.createIndex({ entityId: 1, version: 1 }, { unique: true });
-    await appendEvent(log, 'issue-1', () => ({ type: 'created', by: -1 }));
+    await appendEvent(log, 'issue-1', () => ({ type: 'created' as const, by: -1 }));
     await Promise.all(
-      Array.from({ length: 30 }, (_, i) => appendEvent(log, 'issue-1', () => ({ type: 'bumped', by: i }))),
+      Array.from({ length: 30 }, (_, i) =>
+        appendEvent(log, 'issue-1', () => ({ type: 'bumped' as const, by: i })),
+      ),
     );
     const events = await log.find({ entityId: 'issue-1' }).sort({ version: 1 }).toArray();
     expect(events.map((e) => e.version)).toEqual(Array.from({ length: 31 }, (_, i) => i + 1));
@@ -70,13 +72,13 @@ describe('append-only event log', () => {
   it('lets a state machine refuse a transition decided on fresh state', async () => {
     const log = db.collection<Ev>('c_events_sm');
     await log.createIndex({ entityId: 1, version: 1 }, { unique: true });
-    await appendEvent(log, 'minutes-1', () => ({ type: 'created', by: 0 }));
+    await appendEvent(log, 'minutes-1', () => ({ type: 'created' as const, by: 0 }));
     // Ten approvers race; the rule "only one bump after created" must hold.
     const results = await Promise.allSettled(
       Array.from({ length: 10 }, (_, i) =>
         appendEvent(log, 'minutes-1', (history) => {
           if (history.some((e) => e.type === 'bumped')) throw new Error('already approved');
-          return { type: 'bumped', by: i };
+          return { type: 'bumped' as const, by: i };
         }),
       ),
     );
@@ -142,9 +144,11 @@ describe('supported subset', () => {
 
     const bucket = new GridFSBucket(db, { bucketName: 'c_files' });
     const upload = bucket.openUploadStream('a.bin');
-    await new Promise<void>((resolve, reject) =>
-      upload.end(Buffer.from(bytes), (e) => (e ? reject(e) : resolve())),
-    );
+    await new Promise<void>((resolve, reject) => {
+      upload.once('finish', () => resolve());
+      upload.once('error', reject);
+      upload.end(Buffer.from(bytes));
+    });
     const chunks: Buffer[] = [];
     for await (const chunk of bucket.openDownloadStream(upload.id)) chunks.push(chunk as Buffer);
     expect(Buffer.concat(chunks).equals(Buffer.from(bytes))).toBe(true);
