@@ -1,6 +1,6 @@
 export * from './auth.js';
+export * from './channels.js';
 export * from './common.js';
-export * from './documents.js';
 export * from './errors.js';
 export * from './grid.js';
 export * from './jobs/grid-jobs.js';
@@ -8,3 +8,4 @@ export * from './jobs/index.js';
 export * from './notifications.js';
 export * from './org.js';
 export * from './roles.js';
+export * from './socket.js';
