@@ -1,5 +1,4 @@
 export * from './auth.js';
-export * from './channels.js';
 export * from './common.js';
 export * from './errors.js';
 export * from './grid.js';
