@@ -7,4 +7,3 @@ export * from './jobs/index.js';
 export * from './notifications.js';
 export * from './org.js';
 export * from './roles.js';
-export * from './socket.js';
