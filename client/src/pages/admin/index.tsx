@@ -1,0 +1,5 @@
+import { PagePlaceholder } from '../../layout/PagePlaceholder';
+
+export default function AdminPage() {
+  return <PagePlaceholder area="admin" />;
+}

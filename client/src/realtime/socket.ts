@@ -1,0 +1,45 @@
+import { io, type Socket } from 'socket.io-client';
+import { refreshSession } from '../api/http';
+import { getAccessToken, onSessionChange } from '../api/session';
+
+/**
+ * The one Socket.IO connection of this tab. It authenticates with the current access token
+ * (`auth: { token }`, read on every (re)connect so a refreshed token is used), follows sign-in and
+ * sign-out, and refreshes the token once when the server refuses it as expired.
+ *
+ * Areas add their listeners with `getSocket().on(...)` inside an effect and remove them on cleanup;
+ * the connection itself is owned here.
+ */
+let socket: Socket | null = null;
+
+export function getSocket(): Socket {
+  if (!socket) {
+    socket = io({
+      path: '/socket.io',
+      transports: ['websocket'],
+      autoConnect: false,
+      reconnectionDelay: 1000,
+      reconnectionDelayMax: 15_000,
+      auth: (cb) => cb({ token: getAccessToken() ?? '' }),
+    });
+    socket.on('connect_error', (error) => {
+      const code = (error as Error & { data?: { code?: string } }).data?.code;
+      if (code === 'TOKEN_EXPIRED') {
+        void refreshSession().then((ok) => {
+          if (ok) socket?.connect();
+        });
+      }
+    });
+  }
+  return socket;
+}
+
+/** Connects when signed in, disconnects on sign-out. Call once at start-up. */
+export function startRealtime(): () => void {
+  const s = getSocket();
+  if (getAccessToken()) s.connect();
+  return onSessionChange((session) => {
+    if (!session) s.disconnect();
+    else if (!s.connected) s.connect();
+  });
+}

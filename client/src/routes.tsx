@@ -1,0 +1,70 @@
+import {
+  AlertOutlined,
+  BookOutlined,
+  DashboardOutlined,
+  MessageOutlined,
+  SettingOutlined,
+  TeamOutlined,
+} from '@ant-design/icons';
+import type { AccountRole } from '@zhibu/shared';
+import { lazy, type ReactNode } from 'react';
+
+/**
+ * The route registry. Each area registers its pages here (one entry per page) and, when the area has a
+ * place in the left navigation, one `navItems` entry. Keep entries in area order; add, don't reorder.
+ * Pages are lazy so that each area ships as its own chunk.
+ */
+export interface AppRoute {
+  /** Path under the signed-in layout, e.g. 'channels/:channelId'. */
+  path: string;
+  element: ReactNode;
+  /** Account roles that may open it; default: everyone signed in. The server still checks everything. */
+  roles?: readonly AccountRole[];
+}
+
+export interface NavItem {
+  key: string;
+  path: string;
+  /** Key in the `nav` namespace. */
+  labelKey: string;
+  icon: ReactNode;
+  roles?: readonly AccountRole[];
+}
+
+const ChannelsPage = lazy(() => import('./pages/channels'));
+const SessionsPage = lazy(() => import('./pages/sessions'));
+const StudyPage = lazy(() => import('./pages/study'));
+const GridPage = lazy(() => import('./pages/grid'));
+const DashboardPage = lazy(() => import('./pages/dashboard'));
+const AdminPage = lazy(() => import('./pages/admin'));
+
+const members: readonly AccountRole[] = ['admin', 'user'];
+
+export const navItems: NavItem[] = [
+  { key: 'channels', path: '/channels', labelKey: 'channels', icon: <MessageOutlined />, roles: members },
+  { key: 'sessions', path: '/sessions', labelKey: 'sessions', icon: <TeamOutlined />, roles: members },
+  { key: 'study', path: '/study', labelKey: 'study', icon: <BookOutlined />, roles: members },
+  { key: 'grid', path: '/grid', labelKey: 'grid', icon: <AlertOutlined /> },
+  {
+    key: 'dashboard',
+    path: '/dashboard',
+    labelKey: 'dashboard',
+    icon: <DashboardOutlined />,
+    roles: members,
+  },
+  { key: 'admin', path: '/admin', labelKey: 'admin', icon: <SettingOutlined />, roles: members },
+];
+
+export const appRoutes: AppRoute[] = [
+  { path: 'channels/*', element: <ChannelsPage />, roles: members },
+  { path: 'sessions/*', element: <SessionsPage />, roles: members },
+  { path: 'study/*', element: <StudyPage />, roles: members },
+  { path: 'grid/*', element: <GridPage /> },
+  { path: 'dashboard/*', element: <DashboardPage />, roles: members },
+  { path: 'admin/*', element: <AdminPage />, roles: members },
+];
+
+/** Where a user lands after signing in. */
+export function homePath(role: AccountRole | undefined): string {
+  return role === 'resident' ? '/grid' : '/channels';
+}
