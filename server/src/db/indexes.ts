@@ -14,4 +14,34 @@ export const collectionIndexes: Record<string, IndexDescription[]> = {
   refresh_rotations: [],
   /** One document per revoked token family (`_id` = family id). */
   refresh_revocations: [],
+  // ----- org (committees, branches, groups, memberships, departments, lawyers, grids) -----
+  committees: [{ key: { name: 1 } }],
+  /** `_id` "<committeeId>:<userId>". */
+  committee_admins: [{ key: { userId: 1 } }, { key: { committeeId: 1 } }],
+  branches: [{ key: { committeeId: 1, _id: 1 } }, { key: { industries: 1 } }, { key: { regions: 1 } }],
+  groups: [{ key: { branchId: 1, _id: 1 } }],
+  memberships: [
+    { key: { branchId: 1, userId: 1 }, unique: true },
+    { key: { userId: 1, active: 1 } },
+    { key: { branchId: 1, active: 1, _id: 1 } },
+    { key: { groupId: 1 } },
+  ],
+  /** Append-only membership history; `_id` "<membershipId>:<version>" arbitrates concurrent changes. */
+  membership_changes: [{ key: { membershipId: 1, version: 1 } }],
+  departments: [{ key: { headUserId: 1 } }],
+  /** `_id` "<departmentId>:<userId>". */
+  department_staff: [{ key: { departmentId: 1 } }, { key: { userId: 1 } }],
+  /** `_id` = the lawyer's user id. */
+  lawyers: [{ key: { available: 1 } }, { key: { specialties: 1 } }],
+  grids: [{ key: { committeeId: 1, _id: 1 } }, { key: { leaderId: 1 } }],
+  /** `_id` "<gridId>:<userId>". */
+  grid_workers: [{ key: { gridId: 1 } }, { key: { userId: 1 } }],
+  // ----- invitations -----
+  invitations: [{ key: { tokenHash: 1 }, unique: true }, { key: { branchId: 1, _id: 1 } }],
+  /** `_id` = invitation id: the one insert that wins is the one acceptance (single use). */
+  invitation_acceptances: [{ key: { branchId: 1 } }],
+  /** `_id` = invitation id. */
+  invitation_revocations: [{ key: { branchId: 1 } }],
+  // ----- notifications (deterministic `_id`: creating one twice has one effect) -----
+  notifications: [{ key: { userId: 1, createdAt: -1, _id: -1 } }, { key: { userId: 1, readAt: 1 } }],
 };

@@ -1,0 +1,123 @@
+import {
+  AddMemberBody,
+  BranchMemberParams,
+  IdParams,
+  MemberListQuery,
+  Membership,
+  MembershipPage,
+  MyMembershipList,
+  UpdateMemberBody,
+} from '@zhibu/shared';
+import { ObjectId } from 'mongodb';
+import type { RouteDeps } from '../../../http/route-deps.js';
+import type { App } from '../../../http/types.js';
+import { canManageBranch, canReadBranch, ensure } from '../../permissions/index.js';
+import type { OrgService } from '../service.js';
+import { actorOf, errors, ref, scope, secured } from './common.js';
+
+export async function memberRoutes(app: App, { ctx, authenticate }: RouteDeps, org: OrgService) {
+  const base = { onRequest: authenticate };
+  const tags = ['org: members'];
+  const by = (request: Parameters<typeof actorOf>[0]) => new ObjectId(actorOf(request).userId);
+
+  app.get(
+    '/api/v1/me/memberships',
+    { ...base, schema: { tags, security: secured, response: { 200: MyMembershipList, ...errors } } },
+    async (request) => ({ items: await org.members.mine(actorOf(request).userId) }),
+  );
+
+  app.get(
+    '/api/v1/branches/:id/members',
+    {
+      ...base,
+      schema: {
+        tags,
+        security: secured,
+        description: 'Members of a branch: visible to its own members and to those above it, nobody else.',
+        params: IdParams,
+        querystring: MemberListQuery,
+        response: { 200: MembershipPage, ...errors },
+      },
+    },
+    async (request) => {
+      const branch = await org.tree.branchDoc(request.params.id);
+      ensure(canReadBranch(await scope(ctx, request), ref(branch)));
+      return org.members.list(request.params.id, request.query);
+    },
+  );
+
+  app.post(
+    '/api/v1/branches/:id/members',
+    {
+      ...base,
+      schema: {
+        tags,
+        security: secured,
+        params: IdParams,
+        body: AddMemberBody,
+        response: { 201: Membership, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const branch = await org.tree.branchDoc(request.params.id);
+      ensure(canManageBranch(await scope(ctx, request), ref(branch)));
+      return reply.status(201).send(await org.members.add(branch, request.body, by(request)));
+    },
+  );
+
+  app.get(
+    '/api/v1/branches/:id/members/:userId',
+    {
+      ...base,
+      schema: {
+        tags,
+        security: secured,
+        params: BranchMemberParams,
+        response: { 200: Membership, ...errors },
+      },
+    },
+    async (request) => {
+      const branch = await org.tree.branchDoc(request.params.id);
+      ensure(canReadBranch(await scope(ctx, request), ref(branch)));
+      return org.members.get(request.params.id, request.params.userId);
+    },
+  );
+
+  app.patch(
+    '/api/v1/branches/:id/members/:userId',
+    {
+      ...base,
+      schema: {
+        tags,
+        security: secured,
+        params: BranchMemberParams,
+        body: UpdateMemberBody,
+        response: { 200: Membership, ...errors },
+      },
+    },
+    async (request) => {
+      const branch = await org.tree.branchDoc(request.params.id);
+      ensure(canManageBranch(await scope(ctx, request), ref(branch)));
+      return org.members.update(branch, request.params.userId, request.body, by(request));
+    },
+  );
+
+  app.delete(
+    '/api/v1/branches/:id/members/:userId',
+    {
+      ...base,
+      schema: {
+        tags,
+        security: secured,
+        description: 'Ends the membership; it stays in the history with active: false.',
+        params: BranchMemberParams,
+        response: { 200: Membership, ...errors },
+      },
+    },
+    async (request) => {
+      const branch = await org.tree.branchDoc(request.params.id);
+      ensure(canManageBranch(await scope(ctx, request), ref(branch)));
+      return org.members.end(branch, request.params.userId, by(request));
+    },
+  );
+}
