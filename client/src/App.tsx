@@ -6,6 +6,7 @@ import { type ReactNode, Suspense, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { createBrowserRouter, Navigate, RouterProvider, useLocation } from 'react-router';
 import { ApiError } from './api/http';
+import { onSessionChange } from './api/session';
 import { AuthProvider, useAuth } from './auth/AuthContext';
 import { AppLayout } from './layout/AppLayout';
 import { InvitePage } from './pages/invite/InvitePage';
@@ -72,6 +73,8 @@ function Themed() {
     document.documentElement.lang = i18n.language;
   }, [i18n.language]);
   useEffect(() => startRealtime(), []);
+  // Nothing cached for one account may show to the next one on this device.
+  useEffect(() => onSessionChange((session) => (session ? undefined : queryClient.clear())), []);
   return (
     <ConfigProvider
       locale={i18n.language === 'en' ? enUS : zhCN}

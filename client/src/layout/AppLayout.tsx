@@ -6,6 +6,7 @@ import { Outlet, useLocation, useNavigate } from 'react-router';
 import { useAuth } from '../auth/AuthContext';
 import { navItems } from '../routes';
 import { LanguageSwitch } from './LanguageSwitch';
+import { MyBranches } from './MyBranches';
 import { NotificationBell } from './NotificationBell';
 
 const { Header, Sider, Content } = Layout;
@@ -53,7 +54,7 @@ export function AppLayout() {
       </Sider>
       <Layout>
         <Header className="zb-header">
-          <Typography.Text type="secondary">{t('common:tagline')}</Typography.Text>
+          <MyBranches />
           <Space size="middle">
             <NotificationBell />
             <LanguageSwitch />

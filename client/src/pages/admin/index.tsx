@@ -1,5 +1,48 @@
-import { PagePlaceholder } from '../../layout/PagePlaceholder';
+import { Menu } from 'antd';
+import { lazy, Suspense } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
 
+const OrgTreePage = lazy(() => import('./OrgTreePage'));
+const MembersPage = lazy(() => import('./MembersPage'));
+const InvitationsPage = lazy(() => import('./InvitationsPage'));
+const DepartmentsPage = lazy(() => import('./DepartmentsPage'));
+const GridsPage = lazy(() => import('./GridsPage'));
+const LawyersPage = lazy(() => import('./LawyersPage'));
+
+const sections = ['org', 'members', 'invitations', 'departments', 'grids', 'lawyers'] as const;
+
+/** 管理: org tree, members, invitations, departments, grids, lawyers. The server decides what each user may do. */
 export default function AdminPage() {
-  return <PagePlaceholder area="admin" />;
+  const { t } = useTranslation('admin');
+  const navigate = useNavigate();
+  const location = useLocation();
+  const current = sections.find((s) => location.pathname.startsWith(`/admin/${s}`)) ?? 'org';
+  return (
+    <div className="zb-page">
+      <Menu
+        mode="horizontal"
+        selectedKeys={[current]}
+        items={sections.map((s) => ({
+          key: s,
+          label: t(`sections.${s}`),
+          onClick: () => void navigate(`/admin/${s}`),
+        }))}
+        style={{ marginBottom: 24 }}
+        data-testid="admin-sections"
+      />
+      <Suspense fallback={null}>
+        <Routes>
+          <Route index element={<Navigate to="org" replace />} />
+          <Route path="org" element={<OrgTreePage />} />
+          <Route path="members" element={<MembersPage />} />
+          <Route path="invitations" element={<InvitationsPage />} />
+          <Route path="departments" element={<DepartmentsPage />} />
+          <Route path="grids" element={<GridsPage />} />
+          <Route path="lawyers" element={<LawyersPage />} />
+          <Route path="*" element={<Navigate to="org" replace />} />
+        </Routes>
+      </Suspense>
+    </div>
+  );
 }
