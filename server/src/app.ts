@@ -13,6 +13,7 @@ import type { AppContext } from './context.js';
 import { connectMongo, ensureIndexes } from './db/mongo.js';
 import { authRoutes } from './domains/auth/routes.js';
 import { createAuthService } from './domains/auth/service.js';
+import { gridRoutes } from './domains/grid/routes.js';
 import { orgRoutes } from './domains/org/routes/index.js';
 import { authenticateWith } from './http/authenticate.js';
 import { registerErrorHandler } from './http/error-handler.js';
@@ -30,7 +31,7 @@ export interface BuildOptions {
 type RouteModule = (app: App, deps: RouteDeps) => Promise<void>;
 
 /** Every REST route module, in one list. */
-const routeModules: RouteModule[] = [authRoutes, orgRoutes];
+const routeModules: RouteModule[] = [authRoutes, orgRoutes, gridRoutes];
 
 declare module 'fastify' {
   interface FastifyInstance {

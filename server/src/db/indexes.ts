@@ -44,4 +44,30 @@ export const collectionIndexes: Record<string, IndexDescription[]> = {
   invitation_revocations: [{ key: { branchId: 1 } }],
   // ----- notifications (deterministic `_id`: creating one twice has one effect) -----
   notifications: [{ key: { userId: 1, createdAt: -1, _id: -1 } }, { key: { userId: 1, readAt: 1 } }],
+  // ----- grid issues: append-only log, cached projection, exactly-once escalation audit -----
+  /** Unique (issueId, version): the writer that inserts version v+1 wins. */
+  grid_issue_events: [
+    { key: { issueId: 1, version: 1 }, unique: true },
+    { key: { type: 1, at: 1 } },
+    { key: { at: 1 } },
+  ],
+  /** Projection of the log (`_id` = issue id), rewritten after each event; lists filter on it. */
+  grid_issues: [
+    { key: { reporterId: 1, _id: -1 } },
+    { key: { departmentIds: 1, _id: -1 } },
+    { key: { targetLawyerId: 1, open: 1 } },
+    { key: { status: 1, _id: -1 } },
+    { key: { gridId: 1, _id: -1 } },
+    { key: { open: 1, nextEscalationAt: 1 } },
+    { key: { category: 1, open: 1 } },
+  ],
+  /** `_id` = "<issueId>:<cycle>.<deadline>.<step>": each escalation step is recorded once. */
+  grid_escalations: [{ key: { issueId: 1 } }],
+  grid_routing_rules: [{ key: { priority: 1 } }],
+  /** `_id` = "fallback". */
+  grid_routing_settings: [],
+  /** `_id` = grid id: centre and radius for deriving a report's grid from its location. */
+  grid_geo: [],
+  /** `_id` = issue id: a legal question is published once. */
+  grid_qa: [{ key: { gridId: 1, _id: -1 } }],
 };

@@ -1,0 +1,150 @@
+import type { GridEvent } from '@zhibu/shared';
+import { type GridEventData, gridDeadlineJob, gridRouteJob } from '@zhibu/shared';
+import { ObjectId } from 'mongodb';
+import type { AppContext } from '../../context.js';
+import { AppError } from '../../http/app-error.js';
+import { defaultWorkCalendar, type WorkCalendar } from './calendar.js';
+import type { Notifier } from './notify.js';
+import { type IssueState, project } from './projection.js';
+import type { Enqueue } from './queues.js';
+import { createGridRepo, VersionConflict } from './repo.js';
+
+export interface GridCoreOptions {
+  enqueue: Enqueue;
+  notifier: Notifier;
+  calendar?: WorkCalendar;
+}
+
+export type Decide = (state: IssueState) => GridEventData | null | Promise<GridEventData | null>;
+
+export type GridCore = ReturnType<typeof createGridCore>;
+
+const MAX_ATTEMPTS = 10;
+
+/**
+ * The write path of every issue: decide on fresh state, insert version v+1 (the unique index arbitrates
+ * concurrent writers; the loser decides again), then the projection, then the follow-up jobs. A crash
+ * between these steps leaves the event in the log; the sweeper finishes what followed it.
+ */
+export function createGridCore(ctx: AppContext, options: GridCoreOptions) {
+  const repo = createGridRepo(ctx.db);
+  const calendar = options.calendar ?? defaultWorkCalendar();
+  const { enqueue, notifier } = options;
+
+  async function load(issueId: string): Promise<{ events: GridEvent[]; state: IssueState }> {
+    if (!ObjectId.isValid(issueId) || issueId.length !== 24) throw new AppError('NOT_FOUND', 'No such issue');
+    const events = await repo.loadEvents(issueId);
+    if (events.length === 0) throw new AppError('NOT_FOUND', 'No such issue');
+    return { events, state: project(events, calendar) };
+  }
+
+  /** Follow-ups of a state, all idempotent: projection, routing request, next deadline job. */
+  async function settle(state: IssueState): Promise<void> {
+    await repo.saveProjection(state);
+    if (state.status === 'awaitingRouting' && state.routingRequestVersion !== null) {
+      await enqueue(gridRouteJob, { issueId: state.id, version: state.routingRequestVersion });
+    }
+    const next = state.deadlines.nextEscalationAt;
+    if (next) {
+      const dueAt = Date.parse(next);
+      await enqueue(gridDeadlineJob, { issueId: state.id, dueAt }, { delayMs: dueAt - ctx.now().getTime() });
+    }
+  }
+
+  async function apply(
+    issueId: string,
+    actorId: string | null,
+    decide: Decide,
+  ): Promise<{ state: IssueState; event: GridEvent | null; previous: IssueState }> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const { events, state } = await load(issueId);
+      const data = await decide(state);
+      if (!data) return { state, event: null, previous: state };
+      try {
+        const event = await repo.append(new ObjectId(issueId), state.version + 1, data, actorId, ctx.now());
+        const next = project([...events, event], calendar);
+        await settle(next);
+        return { state: next, event, previous: state };
+      } catch (error) {
+        if (error instanceof VersionConflict) continue;
+        throw error;
+      }
+    }
+    throw new AppError('CONFLICT', 'The issue is changing too fast; try again');
+  }
+
+  /** Starts a new issue's log with its `reported` event (version 1). */
+  async function create(data: Extract<GridEventData, { type: 'reported' }>): Promise<IssueState> {
+    const issueId = new ObjectId();
+    const event = await repo.append(issueId, 1, data, data.reporterId, ctx.now());
+    const state = project([event], calendar);
+    await settle(state);
+    return state;
+  }
+
+  // ---- org lookups (directory data owned by the org domain; read-only here) ----
+
+  const oid = (id: string) => new ObjectId(id);
+
+  async function departmentStaff(departmentId: string): Promise<string[]> {
+    const staff = await ctx.db
+      .collection<{ userId: ObjectId }>('department_staff')
+      .find({ departmentId: oid(departmentId) }, { projection: { userId: 1 } })
+      .toArray();
+    return staff.map((s) => s.userId.toHexString());
+  }
+
+  async function departmentHead(departmentId: string): Promise<string | null> {
+    const dep = await ctx.db
+      .collection<{ _id: ObjectId; headUserId: ObjectId | null }>('departments')
+      .findOne({ _id: oid(departmentId) }, { projection: { headUserId: 1 } });
+    return dep?.headUserId ? dep.headUserId.toHexString() : null;
+  }
+
+  async function committeeAdminsOfGrid(gridId: string | null): Promise<string[]> {
+    if (!gridId) return [];
+    const grid = await ctx.db
+      .collection<{ _id: ObjectId; committeeId: ObjectId }>('grids')
+      .findOne({ _id: oid(gridId) }, { projection: { committeeId: 1 } });
+    if (!grid) return [];
+    const admins = await ctx.db
+      .collection<{ userId: ObjectId }>('committee_admins')
+      .find({ committeeId: grid.committeeId }, { projection: { userId: 1 } })
+      .toArray();
+    return admins.map((a) => a.userId.toHexString());
+  }
+
+  /** The people who hold an issue now: the department's staff, or the lawyer. */
+  async function handlers(state: IssueState): Promise<string[]> {
+    if (state.target?.kind === 'department' && state.target.departmentId) {
+      return departmentStaff(state.target.departmentId);
+    }
+    if (state.target?.kind === 'lawyer' && state.target.lawyerId) return [state.target.lawyerId];
+    return [];
+  }
+
+  async function admins(): Promise<string[]> {
+    const users = await ctx.db
+      .collection<{ _id: ObjectId }>('users')
+      .find({ role: 'admin' }, { projection: { _id: 1 } })
+      .toArray();
+    return users.map((u) => u._id.toHexString());
+  }
+
+  return {
+    ctx,
+    repo,
+    calendar,
+    enqueue,
+    notifier,
+    load,
+    apply,
+    create,
+    settle,
+    handlers,
+    departmentStaff,
+    departmentHead,
+    committeeAdminsOfGrid,
+    admins,
+  };
+}

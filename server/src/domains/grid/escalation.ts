@@ -1,0 +1,154 @@
+import type { EscalationStep, GridEventData } from '@zhibu/shared';
+import { gridRouteJob } from '@zhibu/shared';
+import { isDuplicateKey } from '../../db/mongo.js';
+import type { GridCore } from './core.js';
+import { dueSteps, type PlannedStep, planDeadlines } from './deadlines.js';
+import type { IssueState } from './projection.js';
+
+const STEP_ZH: Record<EscalationStep, string> = {
+  warning: '即将到期提醒',
+  urge: '催办',
+  supervision: '督办',
+};
+
+/** An audit entry per escalation step; `_id` "<issueId>:<cycle>.<deadline>.<step>" makes it happen once. */
+interface EscalationDoc {
+  _id: string;
+  issueId: string;
+  step: EscalationStep;
+  deadline: PlannedStep['deadline'];
+  dueAt: Date;
+  scheduledAt: Date;
+  firedAt: Date;
+  recipients: string[];
+}
+
+export function createEscalationService(core: GridCore) {
+  const audit = core.ctx.db.collection<EscalationDoc>('grid_escalations');
+
+  async function recipients(state: IssueState, step: EscalationStep): Promise<string[]> {
+    const handlers = await core.handlers(state);
+    const deptId = state.target?.kind === 'department' ? state.target.departmentId : null;
+    const head = deptId ? await core.departmentHead(deptId) : null;
+    const heads = head ? [head] : [];
+    let users: string[];
+    if (step === 'warning') users = handlers;
+    else if (step === 'urge') users = [...handlers, ...heads];
+    else {
+      // 督办: the department head and the committee over the grid (admins when no committee is known).
+      const committee = await core.committeeAdminsOfGrid(state.gridId);
+      users = [...heads, ...(committee.length > 0 ? committee : await core.admins())];
+    }
+    return [...new Set(users)].sort();
+  }
+
+  /** Fires, in order, every step of one issue that is due now; each step once, however often it runs. */
+  async function fireDue(issueId: string): Promise<number> {
+    let fired = 0;
+    for (let guard = 0; guard < 12; guard++) {
+      const { state } = await core.load(issueId);
+      const step = dueSteps(planDeadlines(state, core.calendar), core.ctx.now())[0];
+      if (!step) {
+        await core.settle(state);
+        return fired;
+      }
+      const users = await recipients(state, step.step);
+      const auditId = `${issueId}:${step.key}`;
+      await audit
+        .insertOne({
+          _id: auditId,
+          issueId,
+          step: step.step,
+          deadline: step.deadline,
+          dueAt: step.dueAt,
+          scheduledAt: step.at,
+          firedAt: core.ctx.now(),
+          recipients: users,
+        })
+        .catch((error: unknown) => {
+          if (!isDuplicateKey(error)) throw error;
+        });
+      const { state: after } = await core.apply(issueId, null, (s): GridEventData | null => {
+        const still = planDeadlines(s, core.calendar).pending.some((p) => p.key === step.key);
+        return still
+          ? {
+              type: 'escalated',
+              step: step.step,
+              deadline: step.deadline,
+              dueAt: step.dueAt.toISOString(),
+              notified: users,
+            }
+          : null;
+      });
+      for (const userId of users) {
+        await core.notifier.notify(
+          {
+            id: `grid-esc_${auditId.replace(':', '_')}_${userId}`,
+            userId,
+            kind: `grid.${step.step}`,
+            title: `${STEP_ZH[step.step]}：${after.title}`,
+            body: `${step.deadline === 'firstResponse' ? '首次响应' : '办结'}时限 ${step.dueAt.toISOString()}`,
+            link: `/grid/issues/${issueId}`,
+            data: { issueId, step: step.step, deadline: step.deadline, dueAt: step.dueAt.toISOString() },
+          },
+          core.ctx.now(),
+        );
+      }
+      fired++;
+    }
+    return fired;
+  }
+
+  /**
+   * The periodic repair: issues whose escalation is due (a delayed job was lost), issues still waiting
+   * for routing (the routing job was lost), and projections older than their log.
+   */
+  async function sweep(): Promise<{ escalated: number; rerouted: number; repaired: number }> {
+    const now = core.ctx.now();
+    let escalated = 0;
+    let rerouted = 0;
+    let repaired = 0;
+    const due = await core.repo.issues
+      .find({ open: true, nextEscalationAt: { $lte: now } }, { projection: { _id: 1 } })
+      .limit(500)
+      .toArray();
+    for (const doc of due) escalated += await fireDue(doc._id.toHexString());
+
+    const waiting = await core.repo.issues
+      .find({ status: 'awaitingRouting' }, { projection: { _id: 1, state: 1 } })
+      .limit(500)
+      .toArray();
+    for (const doc of waiting) {
+      if (doc.state.routingRequestVersion === null) continue;
+      await core.enqueue(gridRouteJob, { issueId: doc.state.id, version: doc.state.routingRequestVersion });
+      rerouted++;
+    }
+
+    const recent = await core.repo.events
+      .find(
+        { at: { $gte: new Date(now.getTime() - 15 * 60_000) } },
+        { projection: { issueId: 1, version: 1 } },
+      )
+      .limit(5000)
+      .toArray();
+    const newest = new Map<string, number>();
+    for (const e of recent) {
+      const id = e.issueId.toHexString();
+      newest.set(id, Math.max(newest.get(id) ?? 0, e.version));
+    }
+    for (const [id, version] of newest) {
+      const cached = await core.repo.issues.findOne(
+        { _id: recent.find((e) => e.issueId.toHexString() === id)!.issueId },
+        { projection: { version: 1 } },
+      );
+      if (!cached || cached.version < version) {
+        const { state } = await core.load(id);
+        await core.settle(state);
+        repaired++;
+      }
+    }
+    return { escalated, rerouted, repaired };
+  }
+
+  return { fireDue, sweep, recipients };
+}

@@ -1,0 +1,128 @@
+import type { GridEvent, GridEventData } from '@zhibu/shared';
+import { type Collection, type Db, type Filter, ObjectId } from 'mongodb';
+import { isDuplicateKey } from '../../db/mongo.js';
+import type { IssueState } from './projection.js';
+
+/** One stored event. `(issueId, version)` is unique: the writer that inserts version v+1 wins. */
+export interface GridEventDoc {
+  _id: ObjectId;
+  issueId: ObjectId;
+  version: number;
+  type: GridEventData['type'];
+  at: Date;
+  actorId: string | null;
+  data: GridEventData;
+}
+
+/** The cached projection: the state plus the fields lists filter on, written after each event. */
+export interface GridIssueDoc {
+  _id: ObjectId;
+  version: number;
+  state: IssueState;
+  status: IssueState['status'];
+  category: IssueState['category'];
+  gridId: string | null;
+  reporterId: string;
+  targetKind: string | null;
+  targetDepartmentId: string | null;
+  targetLawyerId: string | null;
+  departmentIds: string[];
+  open: boolean;
+  reportedAt: Date;
+  nextEscalationAt: Date | null;
+  lat: number | null;
+  lng: number | null;
+}
+
+export class VersionConflict extends Error {
+  constructor() {
+    super('another writer appended this version first');
+  }
+}
+
+export const toEvent = (doc: GridEventDoc): GridEvent => ({
+  issueId: doc.issueId.toHexString(),
+  version: doc.version,
+  at: doc.at.toISOString(),
+  actorId: doc.actorId,
+  data: doc.data,
+});
+
+export type GridRepo = ReturnType<typeof createGridRepo>;
+
+export function createGridRepo(db: Db) {
+  const events: Collection<GridEventDoc> = db.collection('grid_issue_events');
+  const issues: Collection<GridIssueDoc> = db.collection('grid_issues');
+
+  return {
+    events,
+    issues,
+
+    async loadEvents(issueId: string | ObjectId): Promise<GridEvent[]> {
+      const docs = await events
+        .find({ issueId: new ObjectId(issueId) })
+        .sort({ version: 1 })
+        .toArray();
+      return docs.map(toEvent);
+    },
+
+    /** Inserts the event as `version`; throws VersionConflict when someone else took that version. */
+    async append(
+      issueId: ObjectId,
+      version: number,
+      data: GridEventData,
+      actorId: string | null,
+      at: Date,
+    ): Promise<GridEvent> {
+      const doc: GridEventDoc = { _id: new ObjectId(), issueId, version, type: data.type, at, actorId, data };
+      try {
+        await events.insertOne(doc);
+      } catch (error) {
+        if (isDuplicateKey(error)) throw new VersionConflict();
+        throw error;
+      }
+      return toEvent(doc);
+    },
+
+    /**
+     * Writes the projection unless a newer one is already there. A lost race leaves an older cache at
+     * worst; every reader of one issue rebuilds from events, and the sweeper rewrites stale caches.
+     */
+    async saveProjection(state: IssueState): Promise<void> {
+      const _id = new ObjectId(state.id);
+      const doc: GridIssueDoc = {
+        _id,
+        version: state.version,
+        state,
+        status: state.status,
+        category: state.category,
+        gridId: state.gridId,
+        reporterId: state.reporterId,
+        targetKind: state.target?.kind ?? null,
+        targetDepartmentId: state.target?.departmentId ?? null,
+        targetLawyerId: state.target?.lawyerId ?? null,
+        departmentIds: state.departmentIds,
+        open: state.status !== 'closed',
+        reportedAt: new Date(state.reportedAt),
+        nextEscalationAt: state.deadlines.nextEscalationAt
+          ? new Date(state.deadlines.nextEscalationAt)
+          : null,
+        lat: state.location?.lat ?? null,
+        lng: state.location?.lng ?? null,
+      };
+      const current = await issues.findOne({ _id }, { projection: { version: 1 } });
+      if (current && current.version >= state.version) return;
+      await issues.replaceOne({ _id }, doc, { upsert: true }).catch((error: unknown) => {
+        // Two first writers of one projection: the other one won, and a reader repairs if it was older.
+        if (!isDuplicateKey(error)) throw error;
+      });
+    },
+
+    findIssues(filter: Filter<GridIssueDoc>, limit: number, cursor?: string) {
+      const withCursor: Filter<GridIssueDoc> = cursor
+        ? { ...filter, _id: { $lt: new ObjectId(cursor) } }
+        : filter;
+      return issues.find(withCursor).sort({ _id: -1 }).limit(limit).toArray();
+    },
+  };
+}
