@@ -27,6 +27,17 @@ export const ErrorCatalogue = {
   LOGIN_LOCKED: { status: 429, message: 'Too many sign-in attempts; try again later' },
   INTERNAL: { status: 500, message: 'Something went wrong on our side' },
   SERVICE_UNAVAILABLE: { status: 503, message: 'A service we depend on is not available' },
+  MESSAGE_TOO_LONG: { status: 400, message: 'The message is too long' },
+  MESSAGE_EMPTY: { status: 400, message: 'The message is empty' },
+  SEND_RATE_LIMITED: { status: 429, message: 'You are sending too fast; wait a moment' },
+  SLOW_MODE: { status: 429, message: 'Slow mode is on in this channel; wait before posting again' },
+  CHANNEL_MUTED: { status: 403, message: 'You are muted in this channel for now' },
+  CHANNEL_ARCHIVED: { status: 409, message: 'This channel is archived' },
+  MENTION_ALL_FORBIDDEN: { status: 403, message: 'You may not use @all in this channel' },
+  MENTION_ALL_TOO_MANY: { status: 403, message: 'This channel has too many members for @all' },
+  ATTACHMENT_TOO_LARGE: { status: 413, message: 'The file is too large' },
+  ATTACHMENT_TYPE: { status: 415, message: 'This file type is not accepted' },
+  UNKNOWN_EVENT: { status: 400, message: 'Unknown event' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ErrorCatalogue;

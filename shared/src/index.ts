@@ -1,4 +1,5 @@
 export * from './auth.js';
+export * from './channels.js';
 export * from './common.js';
 export * from './errors.js';
 export * from './grid.js';
@@ -7,3 +8,4 @@ export * from './jobs/index.js';
 export * from './notifications.js';
 export * from './org.js';
 export * from './roles.js';
+export * from './socket.js';

@@ -1,0 +1,30 @@
+import { ChannelLimits } from '@zhibu/shared';
+import type { Redis } from 'ioredis';
+import type { ObjectId } from 'mongodb';
+import { AppError } from '../../http/app-error.js';
+import type { ChannelDoc, Collections } from './model.js';
+
+/** Sending rate, slow mode and mutes. Counters live in Redis so every process sees the same budget. */
+export function createSendLimits(redis: Redis, prefix: string, cols: Collections, now: () => Date) {
+  return {
+    async check(channel: ChannelDoc, userId: ObjectId, exempt: boolean): Promise<void> {
+      const mute = await cols.mutes.findOne({ _id: `${channel._id.toHexString()}:${userId.toHexString()}` });
+      if (mute && mute.until.getTime() > now().getTime()) throw new AppError('CHANNEL_MUTED');
+
+      const window = Math.floor(now().getTime() / 1000 / ChannelLimits.sendRateWindowSeconds);
+      const rateKey = `${prefix}:rate:send:${userId.toHexString()}:${window}`;
+      const [[, count]] = (await redis
+        .multi()
+        .incr(rateKey)
+        .expire(rateKey, ChannelLimits.sendRateWindowSeconds * 2)
+        .exec()) as [[Error | null, number]];
+      if (count > ChannelLimits.sendRatePerWindow) throw new AppError('SEND_RATE_LIMITED');
+
+      if (channel.slowModeSeconds > 0 && !exempt) {
+        const slowKey = `${prefix}:slow:${channel._id.toHexString()}:${userId.toHexString()}`;
+        const ok = await redis.set(slowKey, '1', 'EX', channel.slowModeSeconds, 'NX');
+        if (ok === null) throw new AppError('SLOW_MODE');
+      }
+    },
+  };
+}
