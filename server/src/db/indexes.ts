@@ -70,4 +70,45 @@ export const collectionIndexes: Record<string, IndexDescription[]> = {
   grid_geo: [],
   /** `_id` = issue id: a legal question is published once. */
   grid_qa: [{ key: { gridId: 1, _id: -1 } }],
+  // ----- channels and messages (issue 3): sets are documents with unique keys, counters in Redis -----
+  /** Natural channels (branch, announcement, group, DM) have a deterministic `_id` from their key. */
+  channels: [
+    { key: { branchId: 1, kind: 1 } },
+    { key: { groupId: 1 } },
+    { key: { branchIds: 1 } },
+    { key: { committeeId: 1 } },
+  ],
+  /** `_id` = "<channelId>:<userId>": invited people of topic channels, people of DMs. */
+  channel_members: [{ key: { userId: 1 } }, { key: { channelId: 1 } }],
+  /** slot = "s:<seq>" or "r:<rootId>:<replySeq>": unique per channel (sequence safety net). */
+  messages: [
+    { key: { channelId: 1, slot: 1 }, unique: true },
+    { key: { channelId: 1, clientId: 1 }, unique: true },
+    { key: { channelId: 1, seq: 1 } },
+    { key: { threadRootId: 1, replySeq: 1 } },
+    { key: { grams: 1 } },
+    { key: { createdAt: -1 } },
+  ],
+  /** `_id` = "<channelId>:<eventSeq>": the append-only log catch-up replays. */
+  channel_events: [{ key: { channelId: 1, eventSeq: 1 }, unique: true }, { key: { messageId: 1 } }],
+  /** `_id` = "<messageId>:<version>". */
+  message_edits: [{ key: { messageId: 1, version: 1 } }],
+  /** `_id` = "<messageId>:<userId>:<emoji>". */
+  message_reactions: [{ key: { messageId: 1 } }],
+  /** `_id` = "<channelId>:<messageId>". */
+  channel_pins: [{ key: { channelId: 1, pinnedAt: -1 } }],
+  /** `_id` = "<rootId>:<userId>". */
+  thread_follows: [{ key: { rootId: 1, following: 1 } }],
+  /** `_id` = "<channelId>:<userId>"; written only by its owner, monotonic with $max. */
+  channel_reads: [{ key: { userId: 1 } }],
+  /** `_id` = "<messageId>:<userId|*>". */
+  mentions: [{ key: { channelId: 1, userId: 1, seq: 1 } }],
+  message_reports: [
+    { key: { messageId: 1, reporterId: 1 }, unique: true },
+    { key: { channelId: 1, status: 1, createdAt: -1 } },
+  ],
+  /** `_id` = "<channelId>:<userId>". */
+  channel_mutes: [],
+  moderation_log: [{ key: { channelId: 1, at: -1 } }],
+  chat_attachments: [{ key: { channelId: 1 } }, { key: { messageId: 1 } }],
 };
