@@ -5,6 +5,7 @@ export { collectionIndexes } from './db/indexes.js';
 export { connectMongo, ensureIndexes, isDuplicateKey, type Mongo } from './db/mongo.js';
 export { appendEvent, insertOnce, redisSequence, type VersionedEvent } from './db/patterns.js';
 export { hashPassword } from './domains/auth/password.js';
+export * from './domains/grid/index.js';
 export { publishOrgEvent, subscribeOrgEvents } from './domains/org/events.js';
 export { createOrgService, type OrgService } from './domains/org/service.js';
 export * from './domains/permissions/index.js';

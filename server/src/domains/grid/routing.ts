@@ -169,7 +169,11 @@ export function createRoutingService(core: GridCore) {
   }
 
   /** The routing job: routes the issue once for the request at `version`; a repeat does nothing. */
-  async function routeIssue(issueId: string, version: number): Promise<'routed' | 'skipped'> {
+  async function routeIssue(
+    issueId: string,
+    version: number,
+    hooks: { afterEvent?: () => Promise<void> } = {},
+  ): Promise<'routed' | 'skipped'> {
     const result = await core.apply(issueId, null, async (state) => {
       if (state.status !== 'awaitingRouting' || state.routingRequestVersion !== version) return null;
       const d = await decide(state);
@@ -182,7 +186,17 @@ export function createRoutingService(core: GridCore) {
       };
       return data;
     });
-    if (!result.event) return 'skipped';
+    if (!result.event) {
+      // A retry after a crash between the event and its announcements: announce again (ids dedupe).
+      const { events, state } = await core.load(issueId);
+      const routed = events.find((e) => e.version === version + 1 && e.data.type === 'routed');
+      if (routed) {
+        await announceAssignment(core, state, routed);
+        await announceToReporter(core, state, routed);
+      }
+      return 'skipped';
+    }
+    await hooks.afterEvent?.();
     await announceAssignment(core, result.state, result.event);
     await announceToReporter(core, result.state, result.event);
     return 'routed';

@@ -1,0 +1,23 @@
+import { Value } from '@sinclair/typebox/value';
+import { sendDailyDigest } from '@zhibu/server';
+import { gridDigestJob } from '@zhibu/shared';
+import { type Job, UnrecoverableError } from 'bullmq';
+import type { GridRuntime } from './grid-runtime.js';
+
+/** Name of the scheduler's daily job: it enqueues the digest of the day before (deterministic id). */
+export const GRID_DIGEST_DAILY = 'gridDigestDaily';
+
+/** The daily digest; the scheduler runs at 08:00 Shanghai and asks for the day before. */
+export function gridDigestProcessor(rt: GridRuntime, enqueueDigest: (day: string) => Promise<void>) {
+  return async (job: Job): Promise<unknown> => {
+    if (job.name === GRID_DIGEST_DAILY) {
+      const cal = rt.grid.core.calendar;
+      const yesterday = cal.dayOf(new Date(rt.ctx.now().getTime() - 86_400_000));
+      await enqueueDigest(yesterday);
+      return { enqueued: yesterday };
+    }
+    if (!Value.Check(gridDigestJob.payload, job.data))
+      throw new UnrecoverableError('invalid gridDigest payload');
+    return sendDailyDigest(rt.ctx, rt.grid.core.notifier, rt.grid.core.calendar, job.data.day);
+  };
+}
