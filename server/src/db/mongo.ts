@@ -30,8 +30,9 @@ export async function connectMongo(
 /** Creates every declared index and waits for it. Called at boot, before the server listens. */
 export async function ensureIndexes(db: Db): Promise<void> {
   for (const [name, indexes] of Object.entries(collectionIndexes)) {
-    if (indexes.length === 0) continue;
-    await db.collection(name).createIndexes(indexes.map((i) => ({ ...i })));
+    // One index per call: FerretDB 1.24 panics (and drops the connection) when one createIndexes call
+    // names two or more indexes that already exist, i.e. on every restart against an existing database.
+    for (const index of indexes) await db.collection(name).createIndexes([{ ...index }]);
   }
 }
 
