@@ -14,6 +14,8 @@ import { connectMongo, ensureIndexes } from './db/mongo.js';
 import { authRoutes } from './domains/auth/routes.js';
 import { createAuthService } from './domains/auth/service.js';
 import { gridRoutes } from './domains/grid/routes.js';
+import { invitationRoutes } from './domains/invitations/routes.js';
+import { notificationRoutes } from './domains/notifications/routes.js';
 import { orgRoutes } from './domains/org/routes/index.js';
 import { authenticateWith } from './http/authenticate.js';
 import { registerErrorHandler } from './http/error-handler.js';
@@ -21,6 +23,7 @@ import type { RouteDeps } from './http/route-deps.js';
 import { systemRoutes } from './http/system-routes.js';
 import type { App } from './http/types.js';
 import { validatorCompiler } from './http/validation.js';
+import { createQueues } from './jobs/queues.js';
 import { createRedis } from './redis.js';
 
 export interface BuildOptions {
@@ -31,7 +34,7 @@ export interface BuildOptions {
 type RouteModule = (app: App, deps: RouteDeps) => Promise<void>;
 
 /** Every REST route module, in one list. */
-const routeModules: RouteModule[] = [authRoutes, orgRoutes, gridRoutes];
+const routeModules: RouteModule[] = [authRoutes, orgRoutes, invitationRoutes, notificationRoutes, gridRoutes];
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -63,6 +66,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     log: app.log,
     now: options.now ?? (() => new Date()),
   };
+  const queues = createQueues(ctx);
+  app.addHook('onClose', () => queues.close());
   app.addHook('onClose', async () => {
     await redis.quit().catch(() => undefined);
     await mongo.client.close();
@@ -100,7 +105,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   registerErrorHandler(app);
 
   const auth = createAuthService(ctx);
-  const deps: RouteDeps = { ctx, auth, authenticate: authenticateWith(auth.accessTokens) };
+  const deps: RouteDeps = { ctx, auth, authenticate: authenticateWith(auth.accessTokens), queues };
   app.decorate('deps', deps);
 
   await app.register(systemRoutes, { ctx });

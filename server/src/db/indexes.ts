@@ -43,7 +43,7 @@ export const collectionIndexes: Record<string, IndexDescription[]> = {
   /** `_id` = invitation id. */
   invitation_revocations: [{ key: { branchId: 1 } }],
   // ----- notifications (deterministic `_id`: creating one twice has one effect) -----
-  notifications: [{ key: { userId: 1, createdAt: -1, _id: -1 } }, { key: { userId: 1, readAt: 1 } }],
+  notifications: [{ key: { userId: 1, createdAt: -1, _id: -1 } }, { key: { userId: 1, read: 1 } }],
   // ----- grid issues: append-only log, cached projection, exactly-once escalation audit -----
   /** Unique (issueId, version): the writer that inserts version v+1 wins. */
   grid_issue_events: [
