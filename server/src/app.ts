@@ -8,11 +8,13 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify from 'fastify';
+import { attachCollab } from './collab/index.js';
 import { type Config, corsOrigins } from './config.js';
 import type { AppContext } from './context.js';
 import { connectMongo, ensureIndexes } from './db/mongo.js';
 import { authRoutes } from './domains/auth/routes.js';
 import { createAuthService } from './domains/auth/service.js';
+import { documentsRoutes } from './domains/documents/routes.js';
 import { gridRoutes } from './domains/grid/routes.js';
 import { invitationRoutes } from './domains/invitations/routes.js';
 import { notificationRoutes } from './domains/notifications/routes.js';
@@ -34,7 +36,7 @@ export interface BuildOptions {
 type RouteModule = (app: App, deps: RouteDeps) => Promise<void>;
 
 /** Every REST route module, in one list. */
-const routeModules: RouteModule[] = [authRoutes, orgRoutes, invitationRoutes, notificationRoutes, gridRoutes];
+const routeModules: RouteModule[] = [authRoutes, orgRoutes, invitationRoutes, notificationRoutes, gridRoutes, documentsRoutes];
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -107,6 +109,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const auth = createAuthService(ctx);
   const deps: RouteDeps = { ctx, auth, authenticate: authenticateWith(auth.accessTokens), queues };
   app.decorate('deps', deps);
+  await attachCollab(app);
 
   await app.register(systemRoutes, { ctx });
   for (const routes of routeModules) await app.register(async (scope) => routes(scope, deps));

@@ -34,6 +34,15 @@ export const ConfigSchema = Type.Object({
   CLIENT_DIST: Type.Optional(Type.String({ description: 'Folder of the built web client to serve' })),
   TRUST_PROXY: Type.Boolean({ default: false }),
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
+  /** Co-edited documents (/collab): caps, write-behind, unload grace, compaction, automatic versions. */
+  COLLAB_MAX_DOC_BYTES: Type.Integer({ minimum: 1024, maximum: 3_500_000, default: 2_000_000 }),
+  COLLAB_MAX_UPDATE_BYTES: Type.Integer({ minimum: 1024, maximum: 2_000_000, default: 512_000 }),
+  COLLAB_FLUSH_MS: Type.Integer({ minimum: 10, maximum: 900, default: 200 }),
+  COLLAB_UNLOAD_GRACE_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 10_000 }),
+  COLLAB_COMPACT_AFTER: Type.Integer({ minimum: 2, maximum: 100_000, default: 200 }),
+  COLLAB_AUTO_VERSION_MINUTES: Type.Integer({ minimum: 1, maximum: 1440, default: 10 }),
+  /** A font with CJK glyphs for PDF export (TrueType/OpenType; .ttc collections use their first face). */
+  PDF_CJK_FONT_PATH: Type.String({ default: '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc' }),
 });
 export type Config = Static<typeof ConfigSchema>;
 

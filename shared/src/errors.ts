@@ -27,6 +27,7 @@ export const ErrorCatalogue = {
   LOGIN_LOCKED: { status: 429, message: 'Too many sign-in attempts; try again later' },
   INTERNAL: { status: 500, message: 'Something went wrong on our side' },
   SERVICE_UNAVAILABLE: { status: 503, message: 'A service we depend on is not available' },
+  EXPORT_FONT_MISSING: { status: 503, message: 'The CJK font for PDF export is not installed' },
   MESSAGE_TOO_LONG: { status: 400, message: 'The message is too long' },
   MESSAGE_EMPTY: { status: 400, message: 'The message is empty' },
   SEND_RATE_LIMITED: { status: 429, message: 'You are sending too fast; wait a moment' },

@@ -1,6 +1,7 @@
 export * from './auth.js';
 export * from './channels.js';
 export * from './common.js';
+export * from './documents.js';
 export * from './errors.js';
 export * from './grid.js';
 export * from './jobs/grid-jobs.js';

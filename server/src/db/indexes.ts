@@ -111,4 +111,14 @@ export const collectionIndexes: Record<string, IndexDescription[]> = {
   channel_mutes: [],
   moderation_log: [{ key: { channelId: 1, at: -1 } }],
   chat_attachments: [{ key: { channelId: 1 } }, { key: { messageId: 1 } }],
+  // ----- co-edited documents (Yjs) -----
+  documents: [{ key: { branchId: 1, _id: -1 } }, { key: { committeeId: 1, _id: -1 } }],
+  /** Lifecycle log; the writer of version v+1 wins. */
+  document_events: [{ key: { docId: 1, version: 1 }, unique: true }],
+  /** Stored Yjs updates; clock 0 is the template (one per document), the rest from a Redis counter. */
+  doc_updates: [{ key: { docId: 1, clock: 1 }, unique: true }],
+  /** `_id` = document id: plain text for search and the archive list. */
+  document_texts: [],
+  /** Named versions (ObjectId hex `_id`) and automatic ones (`auto:<docId>:<period>`). */
+  document_versions: [{ key: { docId: 1, createdAt: -1 } }],
 };

@@ -1,0 +1,182 @@
+import type { ObjectId } from 'mongodb';
+import type { WebSocket } from 'ws';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import type { AppContext } from '../context.js';
+import { encodeAwareness, encodeSyncUpdate } from './protocol.js';
+import { type Relay, RelayKind } from './relay.js';
+import type { UpdateStore } from './store.js';
+
+/** One client connection to a loaded document. */
+export interface Conn {
+  ws: WebSocket;
+  userId: string;
+  readOnly: boolean;
+  /** Awareness client ids this connection controls (removed when it leaves). */
+  awarenessIds: Set<number>;
+}
+
+/** Origins of Y.Doc/Awareness changes that did not come from a local connection. */
+export const RELAY_ORIGIN = Symbol('relay');
+export const SERVER_ORIGIN = Symbol('server');
+
+export interface RoomOptions {
+  flushMs: number;
+  compactAfter: number;
+  onFlushed?: (room: Room) => void;
+}
+
+/**
+ * A document loaded in this process: its Y.Doc and Awareness, its local connections and its write-behind
+ * buffer. Every update that reaches the doc from a local connection or from the server itself is relayed
+ * to the other processes at once and stored within `flushMs` (merged into one record per flush). Flushes
+ * of one document are serialized: there is never more than one write of a document in flight.
+ */
+export class Room {
+  readonly doc = new Y.Doc();
+  readonly awareness = new awarenessProtocol.Awareness(this.doc);
+  readonly conns = new Map<WebSocket, Conn>();
+  /** Bytes stored for this document (approximate between compactions). */
+  bytes = 0;
+  storedCount = 0;
+  /** Counts local changes since the last plain-text refresh. */
+  dirtySinceText = false;
+  private pending: Uint8Array[] = [];
+  private flushTimer: NodeJS.Timeout | null = null;
+  private flushChain: Promise<void> = Promise.resolve();
+  private compacting = false;
+  unloadTimer: NodeJS.Timeout | null = null;
+  closing = false;
+
+  constructor(
+    readonly docId: ObjectId,
+    private readonly ctx: AppContext,
+    private readonly store: UpdateStore,
+    private readonly relay: Relay,
+    private readonly options: RoomOptions,
+  ) {
+    // Awareness is not stored; the server has no presence of its own.
+    this.awareness.setLocalState(null);
+    this.doc.on('update', (update: Uint8Array, origin: unknown) => this.onDocUpdate(update, origin));
+    this.awareness.on('update', (change: AwarenessChange, origin: unknown) =>
+      this.onAwareness(change, origin),
+    );
+  }
+
+  get id(): string {
+    return this.docId.toHexString();
+  }
+
+  private onDocUpdate(update: Uint8Array, origin: unknown): void {
+    const frame = encodeSyncUpdate(update);
+    for (const conn of this.conns.values()) {
+      if (conn !== origin) send(conn.ws, frame);
+    }
+    if (origin === RELAY_ORIGIN) return;
+    this.relay.publish(this.id, RelayKind.update, update);
+    this.bytes += update.length;
+    this.dirtySinceText = true;
+    this.pending.push(update);
+    this.flushTimer ??= setTimeout(() => {
+      this.flushTimer = null;
+      void this.flush();
+    }, this.options.flushMs);
+  }
+
+  private onAwareness({ added, updated, removed }: AwarenessChange, origin: unknown): void {
+    const changed = [...added, ...updated, ...removed];
+    if (changed.length === 0) return;
+    const conn =
+      typeof origin === 'object' && origin !== null ? this.conns.get((origin as Conn).ws) : undefined;
+    if (conn) {
+      for (const id of added) conn.awarenessIds.add(id);
+      for (const id of removed) conn.awarenessIds.delete(id);
+    }
+    const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
+    const frame = encodeAwareness(update);
+    // Echoed to the sender too (as the stock server does): a lone client's provider counts these as
+    // liveness and would otherwise reconnect after 30 s of silence.
+    for (const other of this.conns.values()) send(other.ws, frame);
+    if (origin !== RELAY_ORIGIN) this.relay.publish(this.id, RelayKind.awareness, update);
+  }
+
+  /** Writes the buffered updates as one record. Resolves when everything buffered so far is stored. */
+  flush(): Promise<void> {
+    if (this.flushTimer) {
+      clearTimeout(this.flushTimer);
+      this.flushTimer = null;
+    }
+    this.flushChain = this.flushChain.then(() => this.writePending());
+    return this.flushChain;
+  }
+
+  private async writePending(): Promise<void> {
+    while (this.pending.length > 0) {
+      const batch = this.pending;
+      this.pending = [];
+      const merged = batch.length === 1 ? (batch[0] as Uint8Array) : Y.mergeUpdates(batch);
+      try {
+        await this.store.append(this.docId, 'update', merged);
+        this.storedCount += 1;
+      } catch (error) {
+        // Keep the edits and retry: nothing acknowledged by a client may be lost.
+        this.pending = [...batch, ...this.pending];
+        this.ctx.log.error({ err: error, docId: this.id }, 'collab: storing updates failed; retrying');
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
+    this.options.onFlushed?.(this);
+    if (this.storedCount > this.options.compactAfter && !this.compacting) void this.compact();
+  }
+
+  private async compact(): Promise<void> {
+    this.compacting = true;
+    try {
+      const merged = await this.store.compact(this.docId);
+      if (merged > 0) {
+        this.storedCount = 2;
+        this.bytes = Y.encodeStateAsUpdate(this.doc).length;
+      }
+    } catch (error) {
+      this.ctx.log.error({ err: error, docId: this.id }, 'collab: compaction failed');
+    } finally {
+      this.compacting = false;
+    }
+  }
+
+  /** The exact encoded size of the document now (costly: used only near the cap). */
+  exactBytes(): number {
+    this.bytes = Y.encodeStateAsUpdate(this.doc).length;
+    return this.bytes;
+  }
+
+  /** Applies an update from another process. */
+  applyRelayed(update: Uint8Array): void {
+    Y.applyUpdate(this.doc, update, RELAY_ORIGIN);
+  }
+
+  hasPending(): boolean {
+    return this.pending.length > 0 || this.flushTimer !== null;
+  }
+
+  destroy(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    if (this.unloadTimer) clearTimeout(this.unloadTimer);
+    this.awareness.destroy();
+    this.doc.destroy();
+  }
+}
+
+interface AwarenessChange {
+  added: number[];
+  updated: number[];
+  removed: number[];
+}
+
+/** Sends a frame if the socket is open; a failed send closes that socket (never the process). */
+export function send(ws: WebSocket, frame: Uint8Array): void {
+  if (ws.readyState !== ws.OPEN) return;
+  ws.send(frame, (error) => {
+    if (error) ws.terminate();
+  });
+}

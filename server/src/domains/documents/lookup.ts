@@ -1,0 +1,65 @@
+import {
+  type DocumentAccess,
+  type DocumentKind,
+  type DocumentStatus,
+  type DocumentSummary,
+  formatDocName,
+} from '@zhibu/shared';
+import type { ObjectId } from 'mongodb';
+import type { AppContext } from '../../context.js';
+import { notFound } from '../../http/app-error.js';
+import { loadScope, type Scope } from '../permissions/index.js';
+import { accessFor } from './access.js';
+import { createDocumentsRepo, type DocumentDoc } from './repo.js';
+
+const hex = (id: ObjectId) => id.toHexString();
+
+export function toSummary(doc: DocumentDoc, status: DocumentStatus, updatedAt?: Date): DocumentSummary {
+  return {
+    id: hex(doc._id),
+    kind: doc.kind,
+    docName: formatDocName(doc.kind, hex(doc._id)),
+    title: doc.title,
+    branchId: hex(doc.branchId),
+    groupId: doc.groupId ? hex(doc.groupId) : null,
+    committeeId: hex(doc.committeeId),
+    status,
+    createdBy: hex(doc.createdBy),
+    createdAt: doc.createdAt.toISOString(),
+    updatedAt: (updatedAt ?? doc.createdAt).toISOString(),
+    ref: doc.ref,
+  };
+}
+
+/** The current status: the latest lifecycle event (the `status` field on the document is a cache). */
+export async function statusOf(
+  ctx: AppContext,
+  doc: DocumentDoc,
+): Promise<{ status: DocumentStatus; version: number }> {
+  const latest = await createDocumentsRepo(ctx.db).latestEvent(doc._id);
+  return latest ? { status: latest.status, version: latest.version } : { status: doc.status, version: 0 };
+}
+
+/** The user's access to a document, or null when there is no such document of that kind. */
+export async function documentAccessOf(
+  ctx: AppContext,
+  userId: string,
+  docId: string,
+  kind?: DocumentKind,
+): Promise<DocumentAccess | null> {
+  const doc = await createDocumentsRepo(ctx.db).findById(docId);
+  if (!doc || (kind && doc.kind !== kind)) return null;
+  const scope = await loadScope(ctx, userId).catch(() => null);
+  if (!scope) return 'none';
+  return accessFor(scope, doc, (await statusOf(ctx, doc)).status);
+}
+
+/** Loads a document the scope may read; 404 for documents it may not see (no existence leak). */
+export async function readable(ctx: AppContext, scope: Scope, id: string) {
+  const doc = await createDocumentsRepo(ctx.db).findById(id);
+  if (!doc) throw notFound('No such document');
+  const { status, version } = await statusOf(ctx, doc);
+  const access = accessFor(scope, doc, status);
+  if (access === 'none') throw notFound('No such document');
+  return { doc, status, version, access };
+}

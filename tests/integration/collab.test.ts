@@ -1,0 +1,276 @@
+import { buildApp } from '@zhibu/server';
+import { CollabCloseCodes } from '@zhibu/shared';
+import { ObjectId } from 'mongodb';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { startTestApp } from '../support/app.js';
+import {
+  appendParagraph,
+  type Client,
+  connectProvider,
+  element,
+  fingerprint,
+  paragraphs,
+  portOf,
+  rawSocket,
+  synced,
+  typeAt,
+  until,
+} from '../support/collab.js';
+import { factories } from '../support/factories.js';
+
+let ctx: Awaited<ReturnType<typeof startTestApp>>;
+let second: Awaited<ReturnType<typeof buildApp>>;
+let portA: number;
+let portB: number;
+let f: ReturnType<typeof factories>;
+const clients: Client[] = [];
+
+beforeAll(async () => {
+  ctx = await startTestApp('collab', { COLLAB_UNLOAD_GRACE_MS: '200', COLLAB_FLUSH_MS: '100' });
+  // A second server process on the same database and Redis prefix.
+  second = await buildApp(ctx.config);
+  await ctx.app.listen({ port: 0, host: '127.0.0.1' });
+  await second.listen({ port: 0, host: '127.0.0.1' });
+  portA = portOf(ctx.app.server);
+  portB = portOf(second.server);
+  f = factories(ctx.app);
+});
+afterEach(() => {
+  for (const c of clients.splice(0)) c.provider.destroy();
+});
+afterAll(async () => {
+  await second.close();
+  await ctx.close();
+});
+
+function open(port: number, docName: string, token: string): Client {
+  const client = connectProvider(port, docName, token);
+  clients.push(client);
+  return client;
+}
+
+/** A branch with a secretary and `n` members, and a minutes document created by the secretary. */
+async function minutesWithMembers(n: number) {
+  const secretary = await f.buildMember({ role: 'secretary' });
+  const members = [];
+  for (let i = 0; i < n; i++) members.push(await f.buildMember({ branchId: secretary.branchId }));
+  const res = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/documents',
+    headers: secretary.user.headers,
+    payload: { kind: 'minutes', branchId: secretary.branchId, title: '支部党员大会会议记录' },
+  });
+  expect(res.statusCode).toBe(201);
+  const doc = res.json() as { id: string; docName: string };
+  return { secretary, members, doc };
+}
+
+const converged = (cs: Client[]) => {
+  const first = fingerprint(cs[0]!.doc);
+  return cs.every((c) => fingerprint(c.doc) === first);
+};
+
+describe('concurrent editing with stock y-websocket providers', () => {
+  it('two and three clients on one process converge after same-position inserts, deletes and formatting', async () => {
+    const { members, doc } = await minutesWithMembers(3);
+    const [a, b, c] = members.map((m) => open(portA, doc.docName, m.user.token)) as [Client, Client, Client];
+    await Promise.all([synced(a), synced(b), synced(c)]);
+    expect(paragraphs(a.doc)[0]).toBe('支部党员大会会议记录');
+
+    // Same position, same moment: all three type at the start of "时间：".
+    typeAt(a.doc, 1, 3, 'A甲');
+    typeAt(b.doc, 1, 3, 'B乙');
+    typeAt(c.doc, 1, 3, 'C丙');
+    await until(() => converged([a, b, c]), 'three-way convergence');
+    const line = paragraphs(a.doc)[1]!;
+    for (const piece of ['A甲', 'B乙', 'C丙']) expect(line).toContain(piece);
+
+    // Concurrent delete of overlapping ranges and formatting of the same text node.
+    const target = () => element(a.doc, 2);
+    element(a.doc, 2).delete(1, 2);
+    element(b.doc, 2).delete(2, 2);
+    (element(c.doc, 2).toDelta() as { insert: unknown }[]).forEach((op) => {
+      if (op.insert instanceof Y.Map) op.insert.set('__format', 1);
+    });
+    await until(() => converged([a, b, c]), 'convergence after delete + format');
+    const formats = (target().toDelta() as { insert: unknown }[])
+      .filter((op) => op.insert instanceof Y.Map)
+      .map((op) => (op.insert as Y.Map<unknown>).get('__format'));
+    expect(formats).toContain(1);
+  });
+
+  it('clients on two processes converge, awareness included', async () => {
+    const { members, doc } = await minutesWithMembers(3);
+    const a = open(portA, doc.docName, members[0]!.user.token);
+    const b = open(portB, doc.docName, members[1]!.user.token);
+    const c = open(portB, doc.docName, members[2]!.user.token);
+    await Promise.all([synced(a), synced(b), synced(c)]);
+    expect(fingerprint(b.doc)).toBe(fingerprint(a.doc));
+
+    for (let i = 0; i < 20; i++) {
+      typeAt(a.doc, 1, 3, 'a');
+      typeAt(b.doc, 1, 3, 'b');
+      if (i % 2 === 0) appendParagraph(c.doc, `c${i}`);
+    }
+    await until(() => converged([a, b, c]), 'cross-process convergence');
+    expect(paragraphs(a.doc).filter((p) => /^c\d+$/.test(p))).toHaveLength(10);
+
+    a.provider.awareness.setLocalStateField('user', { name: '张三', color: '#d4380d' });
+    await until(
+      () => [...c.provider.awareness.getStates().values()].some((s) => s.user?.name === '张三'),
+      'awareness from the other process',
+    );
+    a.provider.destroy();
+    await until(
+      () => ![...c.provider.awareness.getStates().values()].some((s) => s.user?.name === '张三'),
+      'awareness removal on the other process',
+    );
+  });
+});
+
+describe('authorization', () => {
+  it("refuses a read-only viewer's updates but relays their awareness", async () => {
+    const { members, doc } = await minutesWithMembers(1);
+    const editor = open(portA, doc.docName, members[0]!.user.token);
+    // A committee admin may read the branch but is not a member: read-only.
+    const branch = await ctx.app.ctx.db.collection('documents').findOne({ _id: new ObjectId(doc.id) });
+    const viewerUser = await f.buildCommitteeAdmin(String(branch!.committeeId));
+    const viewer = open(portB, doc.docName, viewerUser.token);
+    await Promise.all([synced(editor), synced(viewer)]);
+    const meta = await ctx.app.inject({
+      method: 'GET',
+      url: `/api/v1/documents/${doc.id}`,
+      headers: viewerUser.headers,
+    });
+    expect(meta.json().access).toBe('read');
+
+    appendParagraph(viewer.doc, '观察者不该写入');
+    viewer.provider.awareness.setLocalStateField('user', { name: '观察者' });
+    await until(
+      () => [...editor.provider.awareness.getStates().values()].some((s) => s.user?.name === '观察者'),
+      'viewer awareness reaches the editor',
+    );
+    appendParagraph(editor.doc, '编辑者写入');
+    await until(() => paragraphs(viewer.doc).includes('编辑者写入'), 'editor text reaches the viewer');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(paragraphs(editor.doc)).not.toContain('观察者不该写入');
+    // Nothing of it was stored either: a fresh reader does not see it.
+    const fresh = open(portA, doc.docName, members[0]!.user.token);
+    await synced(fresh);
+    expect(paragraphs(fresh.doc)).toContain('编辑者写入');
+    expect(paragraphs(fresh.doc)).not.toContain('观察者不该写入');
+  });
+
+  it('closes with the documented codes: no access, unknown document, bad token, bad name', async () => {
+    const { doc } = await minutesWithMembers(0);
+    const outsider = await f.buildMember();
+    const forbidden = rawSocket(portA, `/collab/${doc.docName}?token=${outsider.user.token}`);
+    expect((await forbidden.closed).code).toBe(CollabCloseCodes.FORBIDDEN);
+    const missing = rawSocket(
+      portA,
+      `/collab/minutes:${new ObjectId().toHexString()}?token=${outsider.user.token}`,
+    );
+    expect((await missing.closed).code).toBe(CollabCloseCodes.NOT_FOUND);
+    const wrongKind = rawSocket(portA, `/collab/reflection:${doc.id}?token=${outsider.user.token}`);
+    expect((await wrongKind.closed).code).toBe(CollabCloseCodes.NOT_FOUND);
+    const badToken = rawSocket(portA, `/collab/${doc.docName}?token=a.b.c`);
+    expect((await badToken.closed).code).toBe(CollabCloseCodes.UNAUTHENTICATED);
+    const noToken = rawSocket(portA, `/collab/${doc.docName}`);
+    expect((await noToken.closed).code).toBe(CollabCloseCodes.UNAUTHENTICATED);
+    const badName = rawSocket(portA, `/collab/minutes:xyz?token=${outsider.user.token}`);
+    expect((await badName.closed).code).toBe(CollabCloseCodes.BAD_DOC_NAME);
+  });
+
+  it('ending a membership closes that member’s live connections on every process', async () => {
+    const { members, doc } = await minutesWithMembers(2);
+    const leaving = members[0]!;
+    const onA = open(portA, doc.docName, leaving.user.token);
+    const onB = open(portB, doc.docName, leaving.user.token);
+    const staying = open(portB, doc.docName, members[1]!.user.token);
+    await Promise.all([synced(onA), synced(onB), synced(staying)]);
+    const branch = await f.org.tree.branchDoc(leaving.branchId);
+    await f.org.members.end(branch, leaving.user.id, null);
+    await until(
+      () =>
+        onA.closes.includes(CollabCloseCodes.FORBIDDEN) && onB.closes.includes(CollabCloseCodes.FORBIDDEN),
+      'both connections closed with 4403',
+    );
+    expect(staying.closes).toEqual([]);
+  });
+});
+
+describe('templates', () => {
+  it('many clients opening a new document at once on two processes get exactly one template', async () => {
+    const { members, doc } = await minutesWithMembers(1);
+    // Remove the template written at creation, as if the document had been created by an older server:
+    // the load path must then create it exactly once.
+    await ctx.app.ctx.db.collection('doc_updates').deleteMany({ docId: new ObjectId(doc.id) });
+    const token = members[0]!.user.token;
+    const many = Array.from({ length: 12 }, (_, i) => open(i % 2 === 0 ? portA : portB, doc.docName, token));
+    await Promise.all(many.map((c) => synced(c)));
+    await until(() => converged(many), 'all clients converge');
+    for (const c of many) {
+      expect(paragraphs(c.doc).filter((p) => p === '议程')).toHaveLength(1);
+      expect(paragraphs(c.doc).filter((p) => p.startsWith('时间'))).toHaveLength(1);
+    }
+    const stored = await ctx.app.ctx.db
+      .collection('doc_updates')
+      .countDocuments({ docId: new ObjectId(doc.id), clock: 0 });
+    expect(stored).toBe(1);
+  });
+});
+
+describe('protocol errors', () => {
+  it('closes malformed, oversize and unknown frames with a code and keeps serving', async () => {
+    const { members, doc } = await minutesWithMembers(1);
+    const token = members[0]!.user.token;
+    const path = `/collab/${doc.docName}?token=${token}`;
+
+    const garbage = rawSocket(portA, path);
+    await garbage.opened;
+    garbage.ws.send(Buffer.from([0, 2, 200, 200, 200, 200, 200]));
+    expect((await garbage.closed).code).toBe(CollabCloseCodes.PROTOCOL_ERROR);
+
+    const unknown = rawSocket(portA, path);
+    await unknown.opened;
+    unknown.ws.send(Buffer.from([9, 1, 2]));
+    expect((await unknown.closed).code).toBe(CollabCloseCodes.PROTOCOL_ERROR);
+
+    const text = rawSocket(portA, path);
+    await text.opened;
+    text.ws.send('hello');
+    expect((await text.closed).code).toBe(CollabCloseCodes.PROTOCOL_ERROR);
+
+    const badUpdate = rawSocket(portA, path);
+    await badUpdate.opened;
+    badUpdate.ws.send(Buffer.from([0, 2, 5, 1, 2, 3, 4, 5]));
+    expect((await badUpdate.closed).code).toBe(CollabCloseCodes.PROTOCOL_ERROR);
+
+    const huge = rawSocket(portA, path);
+    await huge.opened;
+    const big = new Y.Doc();
+    appendParagraph(big, 'x'.repeat(600_000));
+    const update = Y.encodeStateAsUpdate(big);
+    const frame = Buffer.concat([Buffer.from([0, 2]), encodeVarUint(update.length), Buffer.from(update)]);
+    huge.ws.send(frame);
+    expect((await huge.closed).code).toBe(CollabCloseCodes.TOO_LARGE);
+
+    // The process is fine: a normal client still syncs and edits.
+    const ok = open(portA, doc.docName, token);
+    await synced(ok);
+    appendParagraph(ok.doc, '仍然可以编辑');
+    const other = open(portB, doc.docName, token);
+    await until(() => paragraphs(other.doc).includes('仍然可以编辑'), 'edit after protocol errors');
+  });
+});
+
+function encodeVarUint(n: number): Buffer {
+  const bytes: number[] = [];
+  while (n > 127) {
+    bytes.push((n & 127) | 128);
+    n = Math.floor(n / 128);
+  }
+  bytes.push(n);
+  return Buffer.from(bytes);
+}
