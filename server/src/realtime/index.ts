@@ -1,0 +1,167 @@
+import { createAdapter } from '@socket.io/redis-adapter';
+import {
+  channelRoom,
+  PROTOCOL_VERSION,
+  presenceRoom,
+  SOCKET_PATH,
+  socketRedisKey,
+  userRoom,
+} from '@zhibu/shared';
+import { Server } from 'socket.io';
+import { corsOrigins } from '../config.js';
+import type { AppContext } from '../context.js';
+import type { Broadcaster } from '../domains/channels/events.js';
+import { channelsDomainFor } from '../domains/channels/service.js';
+import { subscribeOrgEvents } from '../domains/org/events.js';
+import { AppError } from '../http/app-error.js';
+import type { RouteDeps } from '../http/route-deps.js';
+import type { App } from '../http/types.js';
+import { registerHandlers } from './handlers.js';
+import { createPresence } from './presence.js';
+import type { AppServer, AppSocket } from './types.js';
+
+const CHANNEL_PREFIX = 'channel:';
+
+/**
+ * The Socket.IO server on the API's HTTP server: Redis adapter (rooms, presence and typing shared by every
+ * process), token authentication, `user:<id>` and `channel:<id>` rooms, live access changes from org
+ * events. `destroyUpgrade: false` leaves other WebSocket upgrades (the collab endpoint) alone.
+ */
+export async function attachRealtime(app: App, ctx: AppContext, deps: RouteDeps): Promise<AppServer> {
+  const pub = ctx.redis.duplicate({ connectionName: 'zhibu-sio-pub' });
+  const sub = ctx.redis.duplicate({ connectionName: 'zhibu-sio-sub' });
+  const origins = corsOrigins(ctx.config);
+  const io: AppServer = new Server(app.server, {
+    path: SOCKET_PATH,
+    serveClient: false,
+    destroyUpgrade: false,
+    // Big enough for any valid payload; larger frames are refused by the transport.
+    maxHttpBufferSize: 1024 * 1024,
+    cors: origins.length > 0 ? { origin: origins, credentials: true } : undefined,
+    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: false },
+    adapter: createAdapter(pub, sub, { key: socketRedisKey(ctx.config.REDIS_PREFIX) }),
+  });
+  const domain = channelsDomainFor(ctx);
+  const presence = createPresence(ctx.redis, ctx.config.REDIS_PREFIX);
+
+  const broadcaster: Broadcaster = {
+    channelEvent: (event) => {
+      io.to(channelRoom(event.channelId)).emit('channel:event', event);
+    },
+    toUser: (userId, event, payload) => {
+      (io.to(userRoom(userId)) as unknown as { emit(e: string, p: unknown): void }).emit(event, payload);
+    },
+    joinChannels: (userId, ids) => io.in(userRoom(userId)).socketsJoin(ids.map(channelRoom)),
+    leaveChannels: (userId, ids) => io.in(userRoom(userId)).socketsLeave(ids.map(channelRoom)),
+    invalidate: (change) => io.serverSideEmit('channels:invalidate', change),
+  };
+  domain.useBroadcaster(broadcaster);
+
+  /** Brings this process's sockets of a user in line with what the user may read now. */
+  async function resync(userId: string): Promise<void> {
+    const sockets = await io.local.in(userRoom(userId)).fetchSockets();
+    if (sockets.length === 0) return;
+    const readable = new Set(
+      (await domain.channels.readableIds(userId)).map((id) => channelRoom(id.toHexString())),
+    );
+    for (const socket of sockets) {
+      const current = [...socket.rooms].filter((r) => r.startsWith(CHANNEL_PREFIX));
+      const removed = current.filter((r) => !readable.has(r));
+      const added = [...readable].filter((r) => !socket.rooms.has(r));
+      for (const r of removed) socket.leave(r);
+      if (added.length > 0) socket.join(added);
+      if (removed.length + added.length > 0) {
+        socket.emit('channels:changed', {
+          added: added.map((r) => r.slice(CHANNEL_PREFIX.length)),
+          removed: removed.map((r) => r.slice(CHANNEL_PREFIX.length)),
+        });
+      }
+    }
+  }
+
+  const resyncSafely = (userId: string) =>
+    resync(userId).catch((error: unknown) => ctx.log.error({ err: error, userId }, 'could not resync rooms'));
+
+  io.on('channels:invalidate', (change) => {
+    for (const id of change.channelIds ?? []) domain.access.forgetChannel(id);
+    for (const id of change.userIds ?? []) {
+      domain.access.forgetUser(id);
+      void resyncSafely(id);
+    }
+  });
+
+  const unsubscribe = await subscribeOrgEvents(ctx, async (event) => {
+    const userId = await domain.onOrgEvent(event);
+    if (userId) await resync(userId);
+  });
+
+  function onPresenceChange(userId: string, before: string, after: string) {
+    if (before !== after) io.to(presenceRoom(userId)).emit('presence', { userId, status: after as 'online' });
+  }
+
+  io.use((socket, next) => {
+    const auth = socket.handshake.auth as Record<string, unknown> | undefined;
+    const token = typeof auth?.token === 'string' ? auth.token : null;
+    if (!token) {
+      next(Object.assign(new Error('UNAUTHENTICATED'), { data: { code: 'UNAUTHENTICATED' } }));
+      return;
+    }
+    deps.auth.accessTokens.verify(token).then(
+      (claims) => {
+        socket.data.userId = claims.sub;
+        socket.data.presence = 'online';
+        next();
+      },
+      (error: unknown) => {
+        const code = error instanceof AppError ? error.code : 'UNAUTHENTICATED';
+        next(Object.assign(new Error(code), { data: { code } }));
+      },
+    );
+  });
+
+  io.on('connection', (socket: AppSocket) => {
+    const userId = socket.data.userId;
+    registerHandlers(socket, { domain, presence, log: ctx.log, onPresenceChange });
+    socket.join(userRoom(userId));
+    void (async () => {
+      try {
+        const readable = await domain.channels.readableIds(userId);
+        socket.join(readable.map((id) => channelRoom(id.toHexString())));
+        const { before, after } = await presence.set(userId, socket.id, 'online');
+        onPresenceChange(userId, before, after);
+        socket.emit('hello', { protocolVersion: PROTOCOL_VERSION, userId, recovered: socket.recovered });
+      } catch (error) {
+        ctx.log.warn({ err: error, userId }, 'socket setup failed; disconnecting');
+        socket.disconnect(true);
+      }
+    })();
+    socket.on('disconnect', () => {
+      presence.set(userId, socket.id, null).then(
+        ({ before, after }) => onPresenceChange(userId, before, after),
+        (error: unknown) => ctx.log.warn({ err: error }, 'presence update failed'),
+      );
+    });
+  });
+
+  const heartbeat = setInterval(() => {
+    const entries = [...io.of('/').sockets.values()].map((s) => ({
+      userId: s.data.userId,
+      socketId: s.id,
+      status: s.data.presence,
+    }));
+    presence
+      .refresh(entries)
+      .catch((error: unknown) => ctx.log.warn({ err: error }, 'presence heartbeat failed'));
+  }, 30_000);
+  heartbeat.unref();
+
+  app.addHook('preClose', async () => {
+    clearInterval(heartbeat);
+    io.local.disconnectSockets(true);
+    io.engine.close();
+    await unsubscribe();
+    await domain.close();
+    await Promise.all([pub.quit().catch(() => undefined), sub.quit().catch(() => undefined)]);
+  });
+  return io;
+}
