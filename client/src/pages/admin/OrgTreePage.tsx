@@ -207,44 +207,42 @@ export default function OrgTreePage() {
                 {current.branch.virtual && <Tag color="red">{t('virtual')}</Tag>}
               </Space>
             }
-            extra={
-              <Space wrap>
-                <Button
-                  size="small"
-                  onClick={() =>
-                    setEdit({
-                      kind: 'branch',
-                      committeeId: current.branch.committeeId,
-                      branch: current.branch,
-                    })
-                  }
-                >
-                  {t('common:edit')}
-                </Button>
-                <Button
-                  size="small"
-                  onClick={() => void navigate(`/admin/members?branchId=${current.branch.id}`)}
-                >
-                  {t('sections.members')}
-                </Button>
-                <Button
-                  size="small"
-                  onClick={() => void navigate(`/admin/invitations?branchId=${current.branch.id}`)}
-                  data-testid="invite-from-branch"
-                >
-                  {t('inviteMember')}
-                </Button>
-                <Button
-                  size="small"
-                  type="primary"
-                  icon={<PlusOutlined />}
-                  onClick={() => setEdit({ kind: 'group', branchId: current.branch.id })}
-                >
-                  {t('new.group')}
-                </Button>
-              </Space>
-            }
           >
+            <Space wrap style={{ marginBottom: 16 }}>
+              <Button
+                size="small"
+                onClick={() =>
+                  setEdit({
+                    kind: 'branch',
+                    committeeId: current.branch.committeeId,
+                    branch: current.branch,
+                  })
+                }
+              >
+                {t('common:edit')}
+              </Button>
+              <Button
+                size="small"
+                onClick={() => void navigate(`/admin/members?branchId=${current.branch.id}`)}
+              >
+                {t('sections.members')}
+              </Button>
+              <Button
+                size="small"
+                onClick={() => void navigate(`/admin/invitations?branchId=${current.branch.id}`)}
+                data-testid="invite-from-branch"
+              >
+                {t('inviteMember')}
+              </Button>
+              <Button
+                size="small"
+                type="primary"
+                icon={<PlusOutlined />}
+                onClick={() => setEdit({ kind: 'group', branchId: current.branch.id })}
+              >
+                {t('new.group')}
+              </Button>
+            </Space>
             <Descriptions
               column={1}
               size="small"

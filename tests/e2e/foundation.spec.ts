@@ -1,0 +1,120 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { expect, type Page, test } from '@playwright/test';
+import { E2E_ADMIN, root } from './support/stack.js';
+
+const screenshots = path.join(root, 'test-results', 'screenshots');
+
+async function signIn(page: Page, username: string, password: string) {
+  await page.goto('/login');
+  await page.getByLabel('用户名或手机号').fill(username);
+  await page.getByLabel('密码').fill(password);
+  await page
+    .getByRole('button', { name: '登 录' })
+    .or(page.getByRole('button', { name: '登录' }))
+    .click();
+  await expect(page.getByTestId('main-nav')).toBeVisible();
+}
+
+test('the admin creates a virtual branch and invites a member, who joins through the link and sees the branch', async ({
+  page,
+  browser,
+}) => {
+  const suffix = Date.now().toString(36).slice(-5);
+  const committeeName = `浦东新区物流行业党委 ${suffix}`;
+  const branchName = `长三角快递小哥虚拟党支部 ${suffix}`;
+  const member = { username: `liming_${suffix}`, password: 'liming-password-2026', name: '李明' };
+
+  // The admin signs in and lands in the layout, in Chinese.
+  await signIn(page, E2E_ADMIN.username, E2E_ADMIN.password);
+  const nav = page.getByTestId('main-nav');
+  for (const label of ['频道', '组织生活', '学习', '网格事项', '看板', '管理']) {
+    await expect(nav.getByText(label, { exact: true })).toBeVisible();
+  }
+
+  // Org tree: a committee, then a virtual branch under it.
+  await nav.getByText('管理', { exact: true }).click();
+  await expect(page).toHaveURL(/\/admin\/org$/);
+  await page.getByTestId('new-committee').click();
+  await page.getByTestId('org-name').fill(committeeName);
+  await page
+    .getByRole('dialog')
+    .getByRole('button', { name: /保\s*存/ })
+    .click();
+  const tree = page.getByTestId('org-tree');
+  await tree.getByText(committeeName).click();
+
+  await page.getByTestId('new-branch').click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByTestId('org-name').fill(branchName);
+  await expect(dialog.getByTestId('org-virtual')).toBeChecked();
+  const industries = dialog.getByLabel('涉及行业');
+  for (const industry of ['物流', '快递']) {
+    await industries.fill(industry);
+    await industries.press('Enter');
+  }
+  const regions = dialog.getByLabel('涉及地区');
+  for (const region of ['上海', '杭州']) {
+    await regions.fill(region);
+    await regions.press('Enter');
+  }
+  await dialog.getByRole('button', { name: /保\s*存/ }).click();
+  await expect(dialog).toBeHidden();
+  await tree.getByText(branchName).click();
+  const detail = page.getByTestId('branch-detail');
+  await expect(detail).toContainText('虚拟党支部');
+  await expect(detail).toContainText('物流');
+  await expect(detail).toContainText('杭州');
+
+  mkdirSync(screenshots, { recursive: true });
+  await page.screenshot({ path: path.join(screenshots, 'admin-org-tree.png') });
+
+  // Invite a member into the branch; the link is shown once.
+  await page.getByTestId('invite-from-branch').click();
+  await expect(page).toHaveURL(/\/admin\/invitations\?branchId=[0-9a-f]{24}/);
+  await page.getByTestId('new-invitation').click();
+  const inviteDialog = page.getByRole('dialog');
+  await inviteDialog.getByTestId('invitee-name').fill(member.name);
+  await inviteDialog.getByRole('button', { name: '生成邀请链接' }).click();
+  const linkText = await page.getByTestId('invitation-link').innerText();
+  const link = new URL(linkText.trim());
+  expect(link.pathname).toMatch(/^\/invite\/[A-Za-z0-9_-]{20,}$/);
+  await page.getByRole('button', { name: /确\s*定/ }).click();
+  await expect(page.getByTestId('invitations-table')).toContainText(member.name);
+  await expect(page.getByTestId('invitations-table')).toContainText('待接受');
+
+  // The member, in a browser of their own, opens the link, chooses username and password, and joins.
+  const memberContext = await browser.newContext();
+  const memberPage = await memberContext.newPage();
+  await memberPage.goto(link.pathname);
+  await expect(memberPage.getByText(branchName).first()).toBeVisible();
+  await memberPage.getByLabel('用户名', { exact: true }).fill(member.username);
+  await memberPage.getByLabel('密码', { exact: true }).fill(member.password);
+  await memberPage.getByLabel('确认密码').fill(member.password);
+  await memberPage.getByRole('button', { name: '设置密码并加入' }).click();
+  await expect(memberPage.getByTestId('my-branches')).toContainText(branchName);
+
+  // Signing out and in again with the new password shows the same branch.
+  await memberPage.getByTestId('user-menu').hover();
+  await memberPage.getByText('退出登录').click();
+  await expect(memberPage).toHaveURL(/\/login$/);
+  await signIn(memberPage, member.username, member.password);
+  await expect(memberPage.getByTestId('my-branches')).toContainText(branchName);
+  await expect(memberPage.getByTestId('user-menu')).toContainText(member.name);
+  await memberPage.screenshot({ path: path.join(screenshots, 'main-layout.png') });
+
+  // The link is single-use.
+  await memberContext.clearCookies();
+  const third = await browser.newContext();
+  const thirdPage = await third.newPage();
+  await thirdPage.goto(link.pathname);
+  await expect(thirdPage.getByTestId('invite-invalid')).toBeVisible();
+  await third.close();
+  await memberContext.close();
+
+  // Back on the admin's side the invitation is accepted and the member is listed.
+  await page.reload();
+  await expect(page.getByTestId('invitations-table')).toContainText('已接受');
+  await page.getByTestId('admin-sections').getByText('党员管理').click();
+  await expect(page.getByTestId('members-table')).toContainText(member.name);
+});
