@@ -29,20 +29,20 @@ const routed = (who: Parameters<typeof api.detail>[0], id: string) =>
 describe('routing rules', () => {
   it('lands every category × grid combination where the rules say, with the fallback for the rest', async () => {
     // hazard → safety everywhere; dispute → community in grid 1 only; opinion with keyword → community.
-    await api.rule(w.adminHeaders, { priority: 10, category: 'hazard', departmentId: w.safety.id });
-    await api.rule(w.adminHeaders, {
+    await api.rule(w.admin, { priority: 10, category: 'hazard', departmentId: w.safety.id });
+    await api.rule(w.admin, {
       priority: 10,
       category: 'dispute',
       gridIds: [w.grid1.id],
       departmentId: w.community.id,
     });
-    await api.rule(w.adminHeaders, {
+    await api.rule(w.admin, {
       priority: 5,
       category: 'opinion',
       keywords: ['养犬'],
       departmentId: w.community.id,
     });
-    const settings = await api.call('PUT', '/api/v1/grid/routing-settings', w.adminHeaders, {
+    const settings = await api.call('PUT', '/api/v1/grid/routing-settings', w.admin, {
       fallbackDepartmentId: w.fallback.id,
     });
     expect(settings.statusCode).toBe(200);
@@ -97,7 +97,7 @@ describe('routing rules', () => {
     expect(issue.suggestedCategory).toBe('dispute');
     const d = await routed(w.resident, issue.id);
     expect(d.status).toBe('dispatch');
-    const queue = await api.call('GET', '/api/v1/grid/issues?view=dispatch', w.adminHeaders);
+    const queue = await api.call('GET', '/api/v1/grid/issues?view=dispatch', w.admin);
     expect(queue.json().items.map((i: { id: string }) => i.id)).toContain(issue.id);
     // Residents and staff are not dispatchers.
     await api.act(
@@ -106,7 +106,7 @@ describe('routing rules', () => {
       { action: 'dispatch', departmentId: w.community.id, reason: 'x' },
       403,
     );
-    const done = await api.act(w.adminHeaders, issue.id, {
+    const done = await api.act(w.admin, issue.id, {
       action: 'dispatch',
       departmentId: w.community.id,
       category: 'dispute',

@@ -4,7 +4,7 @@ import { expect } from 'vitest';
 import { createGridRuntime, type GridRuntime } from '../../workers/src/jobs/grid-runtime.js';
 // The workers package has no index yet; import the grid worker module directly.
 import { startGridWorkers } from '../../workers/src/jobs/grid-worker.js';
-import { ADMIN, bearer, login, type startTestApp } from '../support/app.js';
+import type { startTestApp } from '../support/app.js';
 import { type BuiltUser, factories } from '../support/factories.js';
 
 type TestApp = Awaited<ReturnType<typeof startTestApp>>['app'];
@@ -41,7 +41,7 @@ export async function waitFor<T>(
 export async function gridWorld(app: TestApp) {
   const f = factories(app);
   const people = f.org.people;
-  const adminHeaders = bearer((await login(app, ADMIN.username, ADMIN.password)).accessToken);
+  const admin = await f.buildUser({ role: 'admin', displayName: '调度员' });
   const committee = await f.buildCommittee({ name: '街道党工委' });
   const committeeAdmin = await f.buildCommitteeAdmin(committee.id);
   const grid1 = await people.createGrid({ name: '第一网格', committeeId: committee.id, area: '幸福小区' });
@@ -71,7 +71,7 @@ export async function gridWorld(app: TestApp) {
   const resident2 = await f.buildUser({ role: 'resident', displayName: '居民乙' });
   return {
     f,
-    adminHeaders,
+    admin,
     committee,
     committeeAdmin,
     grid1,
@@ -92,19 +92,24 @@ export async function gridWorld(app: TestApp) {
 }
 export type GridWorld = Awaited<ReturnType<typeof gridWorld>>;
 
-/** Typed REST helpers on `app.inject`. */
+export type Who = BuiltUser | Headers;
+
+/**
+ * Typed REST helpers on `app.inject`. Tokens are signed afresh for each call: tests move the clock by
+ * weeks, and a token signed at the start would have expired.
+ */
 export function gridApi(app: TestApp) {
-  const call = async (
-    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
-    url: string,
-    headers: Headers,
-    payload?: object,
-  ) => app.inject({ method, url, headers, ...(payload ? { payload } : {}) });
+  const headersOf = async (who: Who): Promise<Headers> =>
+    'doc' in who
+      ? { authorization: `Bearer ${(await app.deps.auth.accessTokens.sign(who.id, who.doc.role)).token}` }
+      : who;
+  const call = async (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, who: Who, payload?: object) =>
+    app.inject({ method, url, headers: await headersOf(who), ...(payload ? { payload } : {}) });
   return {
     call,
-    async report(who: BuiltUser | Headers, body: Record<string, unknown>): Promise<GridIssue> {
-      const headers = 'headers' in who ? who.headers : who;
-      const res = await call('POST', '/api/v1/grid/issues', headers, {
+    headersOf,
+    async report(who: Who, body: Record<string, unknown>): Promise<GridIssue> {
+      const res = await call('POST', '/api/v1/grid/issues', who, {
         address: '幸福路1号',
         description: '详见标题',
         ...body,
@@ -112,19 +117,17 @@ export function gridApi(app: TestApp) {
       expect(res.statusCode, res.body).toBe(201);
       return res.json();
     },
-    async detail(who: BuiltUser | Headers, id: string): Promise<GridIssueDetail> {
-      const headers = 'headers' in who ? who.headers : who;
-      const res = await call('GET', `/api/v1/grid/issues/${id}`, headers);
+    async detail(who: Who, id: string): Promise<GridIssueDetail> {
+      const res = await call('GET', `/api/v1/grid/issues/${id}`, who);
       expect(res.statusCode, res.body).toBe(200);
       return res.json();
     },
-    async act(who: BuiltUser | Headers, id: string, body: Record<string, unknown>, status = 200) {
-      const headers = 'headers' in who ? who.headers : who;
-      const res = await call('POST', `/api/v1/grid/issues/${id}/actions`, headers, body);
+    async act(who: Who, id: string, body: Record<string, unknown>, status = 200) {
+      const res = await call('POST', `/api/v1/grid/issues/${id}/actions`, who, body);
       expect(res.statusCode, res.body).toBe(status);
       return res.json();
     },
-    async rule(admin: Headers, body: Record<string, unknown>) {
+    async rule(admin: Who, body: Record<string, unknown>) {
       const res = await call('POST', '/api/v1/grid/rules', admin, {
         enabled: true,
         gridIds: [],
