@@ -6,7 +6,7 @@ import {
   SettingOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
-import type { AccountRole } from '@zhibu/shared';
+import { type AccountRole, LeadingBranchRoles, type MyMembership, type User } from '@zhibu/shared';
 import { lazy, type ReactNode } from 'react';
 
 /**
@@ -29,7 +29,13 @@ export interface NavItem {
   labelKey: string;
   icon: ReactNode;
   roles?: readonly AccountRole[];
+  /** A finer check than `roles`, from what the client knows about the user (hides, never protects). */
+  visible?: (who: { user: User; memberships: readonly MyMembership[] }) => boolean;
 }
+
+/** Admins and branch leaders (书记、副书记、支委) manage; committee admins can open /admin directly. */
+const manages = ({ user, memberships }: { user: User; memberships: readonly MyMembership[] }) =>
+  user.role === 'admin' || memberships.some((m) => LeadingBranchRoles.includes(m.role));
 
 const ChannelsPage = lazy(() => import('./pages/channels'));
 const SessionsPage = lazy(() => import('./pages/sessions'));
@@ -52,7 +58,14 @@ export const navItems: NavItem[] = [
     icon: <DashboardOutlined />,
     roles: members,
   },
-  { key: 'admin', path: '/admin', labelKey: 'admin', icon: <SettingOutlined />, roles: members },
+  {
+    key: 'admin',
+    path: '/admin',
+    labelKey: 'admin',
+    icon: <SettingOutlined />,
+    roles: members,
+    visible: manages,
+  },
 ];
 
 export const appRoutes: AppRoute[] = [

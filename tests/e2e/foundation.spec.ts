@@ -76,8 +76,8 @@ test('the admin creates a virtual branch and invites a member, who joins through
   const inviteDialog = page.getByRole('dialog');
   await inviteDialog.getByTestId('invitee-name').fill(member.name);
   await inviteDialog.getByRole('button', { name: '生成邀请链接' }).click();
-  const linkText = await page.getByTestId('invitation-link').innerText();
-  const link = new URL(linkText.trim());
+  const linkText = await page.getByTestId('invitation-link').textContent();
+  const link = new URL((linkText ?? '').trim());
   expect(link.pathname).toMatch(/^\/invite\/[A-Za-z0-9_-]{20,}$/);
   await page.getByRole('button', { name: /确\s*定/ }).click();
   await expect(page.getByTestId('invitations-table')).toContainText(member.name);
@@ -93,15 +93,26 @@ test('the admin creates a virtual branch and invites a member, who joins through
   await memberPage.getByLabel('确认密码').fill(member.password);
   await memberPage.getByRole('button', { name: '设置密码并加入' }).click();
   await expect(memberPage.getByTestId('my-branches')).toContainText(branchName);
+  await expect(memberPage.getByTestId('user-menu')).toContainText(member.name);
+  // A plain member has no management entry.
+  await expect(memberPage.getByTestId('main-nav').getByText('频道', { exact: true })).toBeVisible();
+  await expect(memberPage.getByTestId('main-nav').getByText('管理', { exact: true })).toHaveCount(0);
+  await memberPage.screenshot({ path: path.join(screenshots, 'main-layout.png') });
 
-  // Signing out and in again with the new password shows the same branch.
+  // English is one click away, and the choice is stored on the account (PATCH /me), not only locally.
+  await memberPage.getByTestId('language-switch').hover();
+  await memberPage.getByText('English', { exact: true }).click();
+  await expect(memberPage.getByTestId('main-nav').getByText('Channels', { exact: true })).toBeVisible();
   await memberPage.getByTestId('user-menu').hover();
-  await memberPage.getByText('退出登录').click();
+  await memberPage.getByText('Sign out').click();
   await expect(memberPage).toHaveURL(/\/login$/);
+  await memberPage.evaluate(() => localStorage.clear());
+
+  // Signing in again with the new password: same branch, English from the account.
+  await memberPage.reload();
   await signIn(memberPage, member.username, member.password);
   await expect(memberPage.getByTestId('my-branches')).toContainText(branchName);
-  await expect(memberPage.getByTestId('user-menu')).toContainText(member.name);
-  await memberPage.screenshot({ path: path.join(screenshots, 'main-layout.png') });
+  await expect(memberPage.getByTestId('main-nav').getByText('Channels', { exact: true })).toBeVisible();
 
   // The link is single-use.
   await memberContext.clearCookies();

@@ -89,7 +89,7 @@ export const orgApi = {
   createInvitation: (branchId: string, body: CreateInvitationBody) =>
     api<CreatedInvitation>(`/api/v1/branches/${branchId}/invitations`, { method: 'POST', body }),
   revokeInvitation: (branchId: string, invitationId: string) =>
-    api<Invitation>(`/api/v1/branches/${branchId}/invitations/${invitationId}/revoke`, { method: 'POST' }),
+    api<Invitation>(`/api/v1/branches/${branchId}/invitations/${invitationId}`, { method: 'DELETE' }),
   previewInvitation: (token: string) =>
     api<InvitationPreview>(`/api/v1/invitations/${enc(token)}`, { auth: false }),
   acceptInvitation: (token: string, body: AcceptInvitationBody, signedIn: boolean) =>

@@ -1,8 +1,10 @@
 import { LogoutOutlined, UserOutlined } from '@ant-design/icons';
+import { useQuery } from '@tanstack/react-query';
 import { Avatar, Dropdown, Layout, Menu, Space, Spin, Typography } from 'antd';
 import { Suspense, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router';
+import { orgApi, orgKeys } from '../api/org';
 import { useAuth } from '../auth/AuthContext';
 import { navItems } from '../routes';
 import { LanguageSwitch } from './LanguageSwitch';
@@ -19,9 +21,22 @@ export function AppLayout() {
   const location = useLocation();
   const [collapsed, setCollapsed] = useState(false);
 
+  const mine = useQuery({
+    queryKey: orgKeys.myMemberships,
+    queryFn: orgApi.myMemberships,
+    staleTime: 60_000,
+    enabled: user !== null && user.role !== 'resident',
+  });
+  const memberships = mine.data?.items;
   const visible = useMemo(
-    () => navItems.filter((item) => !item.roles || (user && item.roles.includes(user.role))),
-    [user],
+    () =>
+      navItems.filter(
+        (item) =>
+          user &&
+          (!item.roles || item.roles.includes(user.role)) &&
+          (!item.visible || item.visible({ user, memberships: memberships ?? [] })),
+      ),
+    [user, memberships],
   );
   const selected = visible.find((item) => location.pathname.startsWith(item.path))?.key;
 
