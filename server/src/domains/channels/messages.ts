@@ -159,6 +159,15 @@ export function createMessagesService(deps: MessageDeps) {
       }
     }
 
+    const mentionDocs = [...mentions.userIds, ...(mentions.all ? ['*'] : [])]
+      .filter((m) => m !== userId)
+      .map((m) => ({
+        _id: `${doc._id.toHexString()}:${m}`,
+        channelId: channel._id,
+        messageId: doc._id,
+        userId: m,
+        seq: doc.seq ?? 0,
+      }));
     const followers = [{ userId: me }, ...(root ? [{ userId: root.authorId }] : [])];
     await Promise.all([
       root ? cols.messages.updateOne({ _id: root._id }, { $set: { isThreadRoot: true } }) : null,
@@ -185,23 +194,10 @@ export function createMessagesService(deps: MessageDeps) {
             ),
           )
         : null,
-      doc.seq !== null && (mentions.userIds.length > 0 || mentions.all)
-        ? cols.mentions
-            .insertMany(
-              [...mentions.userIds, ...(mentions.all ? ['*'] : [])]
-                .filter((m) => m !== userId)
-                .map((m) => ({
-                  _id: `${doc._id.toHexString()}:${m}`,
-                  channelId: channel._id,
-                  messageId: doc._id,
-                  userId: m,
-                  seq: doc.seq!,
-                })),
-              { ordered: false },
-            )
-            .catch((error: unknown) => {
-              if (!isDuplicateKey(error)) throw error;
-            })
+      doc.seq !== null && mentionDocs.length > 0
+        ? cols.mentions.insertMany(mentionDocs, { ordered: false }).catch((error: unknown) => {
+            if (!isDuplicateKey(error)) throw error;
+          })
         : null,
       attachmentIds.length > 0
         ? cols.attachments.updateMany({ _id: { $in: attachmentIds } }, { $set: { messageId: doc._id } })

@@ -47,8 +47,9 @@ const tags = ['channels'];
 const security = [{ bearer: [] }];
 
 /** REST side of the channels domain. Messages are sent over Socket.IO; history, search and files are here. */
-export async function channelsRoutes(app: App, { ctx, authenticate }: RouteDeps): Promise<void> {
+export async function channelsRoutes(app: App, { ctx, authenticate, queues }: RouteDeps): Promise<void> {
   const d = channelsDomainFor(ctx);
+  d.useQueues(queues);
   const me = (request: Parameters<typeof actorOf>[0]) => actorOf(request).userId;
   const common = { onRequest: authenticate };
 

@@ -5,10 +5,10 @@ import {
   type SyncPayload,
   type SyncResult,
 } from '@zhibu/shared';
-import { Queue } from 'bullmq';
 import { ObjectId } from 'mongodb';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../http/app-error.js';
+import { createQueues, type Queues } from '../../jobs/queues.js';
 import { createAccessCache } from './access.js';
 import { createAttachmentsService } from './attachments.js';
 import { createChannelsService } from './channels.js';
@@ -43,20 +43,15 @@ export function createChannelsDomain(ctx: AppContext) {
   const reads = createReadState(cols, access, counters, channels.maxSeq, b);
   const limits = createSendLimits(ctx.redis, prefix, cols, ctx.now);
 
-  let queue: Queue | null = null;
+  // The app's queues (installed by the routes); a private set only when none was installed.
+  let queues: Queues | null = null;
+  let ownQueues: Queues | null = null;
   async function enqueueNotifications(messageId: string): Promise<void> {
-    queue ??= new Queue(mentionNotifications.queue, {
-      connection: ctx.redis.duplicate({ maxRetriesPerRequest: null }),
-      prefix: `${prefix}:bull`,
-    });
-    const payload = { messageId };
-    await queue.add(mentionNotifications.name, payload, {
-      jobId: mentionNotifications.jobId(payload),
-      attempts: mentionNotifications.attempts ?? 5,
-      backoff: { type: 'exponential', delay: mentionNotifications.backoffMs ?? 1000 },
-      removeOnComplete: 1000,
-      removeOnFail: 5000,
-    });
+    if (!queues) {
+      ownQueues ??= createQueues(ctx);
+      queues = ownQueues;
+    }
+    await queues.enqueue(mentionNotifications, { messageId });
   }
 
   const messages = createMessagesService({
@@ -150,9 +145,12 @@ export function createChannelsDomain(ctx: AppContext) {
     useBroadcaster(next: Broadcaster) {
       broadcaster = next;
     },
+    useQueues(next: Queues) {
+      queues = next;
+    },
     async close() {
-      await queue?.close().catch(() => undefined);
-      queue = null;
+      await ownQueues?.close().catch(() => undefined);
+      ownQueues = null;
     },
   };
   return domain;
