@@ -129,3 +129,58 @@ test('the admin creates a virtual branch and invites a member, who joins through
   await page.getByTestId('admin-sections').getByText('党员管理').click();
   await expect(page.getByTestId('members-table')).toContainText(member.name);
 });
+
+test('an expired access token is refreshed once for concurrent requests; a revoked session signs out', async ({
+  page,
+}) => {
+  await signIn(page, E2E_ADMIN.username, E2E_ADMIN.password);
+  const stored = async () =>
+    page.evaluate(
+      () => JSON.parse(localStorage.getItem('zhibu.session') ?? 'null') as { refreshToken: string } | null,
+    );
+  const before = await stored();
+  expect(before?.refreshToken).toBeTruthy();
+
+  // The next three API calls answer as if the access token had expired (the page makes them concurrently
+  // on load: /me, /me/memberships, /notifications/unread-count). Everything else is the real server.
+  let expireNext = 3;
+  await page.route(
+    (url) => url.pathname.startsWith('/api/v1/') && !url.pathname.startsWith('/api/v1/auth/'),
+    async (route) => {
+      if (expireNext > 0) {
+        expireNext -= 1;
+        await route.fulfill({
+          status: 401,
+          contentType: 'application/json',
+          body: JSON.stringify({ code: 'TOKEN_EXPIRED', message: 'The token has expired' }),
+        });
+      } else {
+        await route.continue();
+      }
+    },
+  );
+  const refreshes: string[] = [];
+  page.on('request', (request) => {
+    if (request.url().endsWith('/api/v1/auth/refresh')) refreshes.push(request.url());
+  });
+
+  await page.reload();
+  await expect(page.getByTestId('main-nav')).toBeVisible();
+  await expect.poll(() => expireNext).toBe(0);
+  await expect.poll(async () => (await stored())?.refreshToken).not.toBe(before?.refreshToken);
+  // Single flight: three expired answers, one rotation. Two rotations of one token would be reuse.
+  expect(refreshes).toHaveLength(1);
+  await expect(page.getByTestId('user-menu')).toBeVisible();
+
+  // Someone replays the old refresh token: the server revokes the whole family. The next time this tab
+  // needs a new access token, the refresh is refused and the tab signs out.
+  const replay = await page.request.post('/api/v1/auth/refresh', {
+    data: { refreshToken: before?.refreshToken },
+  });
+  expect(replay.status()).toBe(401);
+  expect((await replay.json()).code).toBe('REFRESH_REUSED');
+  expireNext = 1;
+  await page.getByTestId('notification-bell').click();
+  await expect(page).toHaveURL(/\/login$/);
+  expect(await stored()).toBeNull();
+});
