@@ -260,7 +260,7 @@ export const GridActionBody = Type.Union([
       action: Type.Literal('verify'),
       ok: Type.Boolean(),
       comment: Text(1000),
-      photos: Type.Array(PhotoRef, { maxItems: 9, default: [] }),
+      photos: Type.Optional(Type.Array(PhotoRef, { maxItems: 9 })),
     },
     { additionalProperties: false },
   ),
@@ -268,7 +268,7 @@ export const GridActionBody = Type.Union([
     {
       action: Type.Literal('rate'),
       score: Type.Integer({ minimum: 1, maximum: 5 }),
-      comment: Type.String({ maxLength: 500, default: '' }),
+      comment: Type.Optional(Type.String({ maxLength: 500 })),
     },
     { additionalProperties: false },
   ),

@@ -92,11 +92,11 @@ export function decideAction(scope: Scope, state: IssueState, body: GridActionBo
     case 'verify':
       if (!isGridWorker(scope, state) && !isDispatcher(scope)) throw forbid("Only the grid's workers verify");
       need(state, ['resolved'], 'verify');
-      return { type: 'verified', ok: body.ok, comment: body.comment, photos: body.photos };
+      return { type: 'verified', ok: body.ok, comment: body.comment, photos: body.photos ?? [] };
     case 'rate':
       if (!isReporter(scope, state)) throw forbid('Only the reporter rates the answer');
       need(state, ['resolved', 'verified'], 'rate');
-      return { type: 'rated', score: body.score, satisfied: body.score >= 3, comment: body.comment };
+      return { type: 'rated', score: body.score, satisfied: body.score >= 3, comment: body.comment ?? '' };
     case 'dispatch': {
       if (!isDispatcher(scope)) throw forbid('Only a dispatcher assigns by hand');
       need(state, ['dispatch', 'awaitingRouting'], 'dispatch');
