@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Select, Spin } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { orgApi, orgKeys } from '../api/org';
 import { usersApi } from '../api/users';
 
 const OBJECT_ID = /^[0-9a-f]{24}$/;
@@ -14,10 +15,20 @@ interface Props {
   /** Shown for the current value before a search (e.g. the leader's name). */
   currentLabel?: string;
   id?: string;
+  /** Pick among this branch's members (no user search needed), e.g. a group leader. */
+  branchId?: string;
 }
 
 /** Picks a user by name or username (server-side search); a pasted user id is accepted too. */
-export function UserPicker({ value, onChange, placeholder, allowClear = true, currentLabel, id }: Props) {
+export function UserPicker({
+  value,
+  onChange,
+  placeholder,
+  allowClear = true,
+  currentLabel,
+  id,
+  branchId,
+}: Props) {
   const { t } = useTranslation('admin');
   const [input, setInput] = useState('');
   const [term, setTerm] = useState('');
@@ -29,13 +40,22 @@ export function UserPicker({ value, onChange, placeholder, allowClear = true, cu
   const search = useQuery({
     queryKey: ['users', 'search', term],
     queryFn: () => usersApi.search(term),
-    enabled: term.length > 0,
+    enabled: term.length > 0 && !branchId,
     retry: false,
   });
-  const options = (search.data?.items ?? []).map((u) => ({
-    value: u.id,
-    label: u.username ? `${u.displayName}（${u.username}）` : u.displayName,
-  }));
+  const members = useQuery({
+    queryKey: orgKeys.members(branchId ?? '', { picker: true }),
+    queryFn: () => orgApi.members(branchId ?? '', { limit: 200 }),
+    enabled: Boolean(branchId),
+  });
+  const options = branchId
+    ? (members.data?.items ?? [])
+        .filter((m) => !term || m.displayName.includes(term))
+        .map((m) => ({ value: m.userId, label: m.displayName }))
+    : (search.data?.items ?? []).map((u) => ({
+        value: u.id,
+        label: u.username ? `${u.displayName}（${u.username}）` : u.displayName,
+      }));
   if (OBJECT_ID.test(term) && !options.some((o) => o.value === term)) {
     options.push({ value: term, label: t('userById', { id: term }) });
   }

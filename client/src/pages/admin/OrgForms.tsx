@@ -124,7 +124,7 @@ export function OrgFormModal({
         )}
         {edit?.kind === 'group' && (
           <Form.Item name="leaderId" label={t('fields.groupLeader')}>
-            <UserPicker />
+            <UserPicker branchId={edit.branchId} />
           </Form.Item>
         )}
       </Form>
