@@ -2,6 +2,7 @@ import {
   AlertOutlined,
   BookOutlined,
   DashboardOutlined,
+  FileTextOutlined,
   MessageOutlined,
   SettingOutlined,
   TeamOutlined,
@@ -40,6 +41,7 @@ const manages = ({ user, memberships }: { user: User; memberships: readonly MyMe
 const ChannelsPage = lazy(() => import('./pages/channels'));
 const SessionsPage = lazy(() => import('./pages/sessions'));
 const StudyPage = lazy(() => import('./pages/study'));
+const DocumentsPage = lazy(() => import('./pages/documents'));
 const GridPage = lazy(() => import('./pages/grid'));
 const DashboardPage = lazy(() => import('./pages/dashboard'));
 const AdminPage = lazy(() => import('./pages/admin'));
@@ -50,6 +52,7 @@ export const navItems: NavItem[] = [
   { key: 'channels', path: '/channels', labelKey: 'channels', icon: <MessageOutlined />, roles: members },
   { key: 'sessions', path: '/sessions', labelKey: 'sessions', icon: <TeamOutlined />, roles: members },
   { key: 'study', path: '/study', labelKey: 'study', icon: <BookOutlined />, roles: members },
+  { key: 'documents', path: '/documents', labelKey: 'documents', icon: <FileTextOutlined />, roles: members },
   { key: 'grid', path: '/grid', labelKey: 'grid', icon: <AlertOutlined /> },
   {
     key: 'dashboard',
@@ -72,6 +75,7 @@ export const appRoutes: AppRoute[] = [
   { path: 'channels/*', element: <ChannelsPage />, roles: members },
   { path: 'sessions/*', element: <SessionsPage />, roles: members },
   { path: 'study/*', element: <StudyPage />, roles: members },
+  { path: 'documents/*', element: <DocumentsPage />, roles: members },
   { path: 'grid/*', element: <GridPage /> },
   { path: 'dashboard/*', element: <DashboardPage />, roles: members },
   { path: 'admin/*', element: <AdminPage />, roles: members },

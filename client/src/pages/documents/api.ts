@@ -39,7 +39,9 @@ export const documentsApi = {
   nameVersion: (id: string, name: string) =>
     api<DocumentVersion>(`${base}/${id}/versions`, { method: 'POST', body: { name } }),
   restore: (id: string, versionId: string) =>
-    api<DocumentVersion>(`${base}/${id}/versions/${encodeURIComponent(versionId)}/restore`, { method: 'POST' }),
+    api<DocumentVersion>(`${base}/${id}/versions/${encodeURIComponent(versionId)}/restore`, {
+      method: 'POST',
+    }),
 };
 
 /** Downloads an export with the signed-in user's token (a plain link could not send it). */
