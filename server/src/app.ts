@@ -14,11 +14,13 @@ import type { AppContext } from './context.js';
 import { connectMongo, ensureIndexes } from './db/mongo.js';
 import { authRoutes } from './domains/auth/routes.js';
 import { createAuthService } from './domains/auth/service.js';
+import { channelsRoutes } from './domains/channels/routes.js';
 import { documentsRoutes } from './domains/documents/routes.js';
 import { gridRoutes } from './domains/grid/routes.js';
 import { invitationRoutes } from './domains/invitations/routes.js';
 import { notificationRoutes } from './domains/notifications/routes.js';
 import { orgRoutes } from './domains/org/routes/index.js';
+import { userRoutes } from './domains/users/routes.js';
 import { authenticateWith } from './http/authenticate.js';
 import { registerErrorHandler } from './http/error-handler.js';
 import type { RouteDeps } from './http/route-deps.js';
@@ -26,6 +28,7 @@ import { systemRoutes } from './http/system-routes.js';
 import type { App } from './http/types.js';
 import { validatorCompiler } from './http/validation.js';
 import { createQueues } from './jobs/queues.js';
+import { attachRealtime } from './realtime/index.js';
 import { createRedis } from './redis.js';
 
 export interface BuildOptions {
@@ -36,7 +39,7 @@ export interface BuildOptions {
 type RouteModule = (app: App, deps: RouteDeps) => Promise<void>;
 
 /** Every REST route module, in one list. */
-const routeModules: RouteModule[] = [authRoutes, orgRoutes, invitationRoutes, notificationRoutes, gridRoutes, documentsRoutes];
+const routeModules: RouteModule[] = [authRoutes, orgRoutes, invitationRoutes, notificationRoutes, documentsRoutes, gridRoutes, channelsRoutes, userRoutes];
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -113,6 +116,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   await app.register(systemRoutes, { ctx });
   for (const routes of routeModules) await app.register(async (scope) => routes(scope, deps));
+  await attachRealtime(app, ctx, deps);
 
   if (config.CLIENT_DIST && existsSync(config.CLIENT_DIST)) {
     const root = path.resolve(config.CLIENT_DIST);

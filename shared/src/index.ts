@@ -10,3 +10,4 @@ export * from './notifications.js';
 export * from './org.js';
 export * from './roles.js';
 export * from './socket.js';
+export * from './users.js';
