@@ -42,6 +42,7 @@ import type {
   UpdateMemberBody,
 } from '@zhibu/shared';
 import { api, type Query } from './http';
+import { rememberUsers } from './users';
 
 /**
  * Every org/people REST call of the client, in one place (paths of the org API in server/src/domains/org).
@@ -49,6 +50,15 @@ import { api, type Query } from './http';
  */
 type Q<T> = Partial<T> & Query;
 const enc = encodeURIComponent;
+
+/** Lists that carry people's names feed the name cache (ids elsewhere then show names). */
+async function withNames<T extends { items: { userId: string; displayName: string }[] }>(
+  request: Promise<T>,
+): Promise<T> {
+  const page = await request;
+  rememberUsers(page.items.map((p) => ({ id: p.userId, displayName: p.displayName })));
+  return page;
+}
 
 export const orgApi = {
   // committees (党委)
@@ -76,7 +86,7 @@ export const orgApi = {
 
   // members
   members: (branchId: string, query: Q<MemberListQuery> = {}) =>
-    api<MembershipPage>(`/api/v1/branches/${branchId}/members`, { query }),
+    withNames(api<MembershipPage>(`/api/v1/branches/${branchId}/members`, { query })),
   updateMember: (branchId: string, userId: string, body: UpdateMemberBody) =>
     api<Membership>(`/api/v1/branches/${branchId}/members/${userId}`, { method: 'PATCH', body }),
   removeMember: (branchId: string, userId: string) =>
@@ -106,7 +116,7 @@ export const orgApi = {
     api<Department>('/api/v1/departments', { method: 'POST', body }),
   updateDepartment: (id: string, body: UpdateDepartmentBody) =>
     api<Department>(`/api/v1/departments/${id}`, { method: 'PATCH', body }),
-  departmentStaff: (id: string) => api<PersonList>(`/api/v1/departments/${id}/staff`),
+  departmentStaff: (id: string) => withNames(api<PersonList>(`/api/v1/departments/${id}/staff`)),
   addDepartmentStaff: (id: string, body: AddPersonBody) =>
     api(`/api/v1/departments/${id}/staff`, { method: 'POST', body }),
   removeDepartmentStaff: (id: string, userId: string) =>
@@ -118,14 +128,14 @@ export const orgApi = {
   createGrid: (body: CreateGridBody) => api<Grid>('/api/v1/grids', { method: 'POST', body }),
   updateGrid: (id: string, body: UpdateGridBody) =>
     api<Grid>(`/api/v1/grids/${id}`, { method: 'PATCH', body }),
-  gridWorkers: (id: string) => api<PersonList>(`/api/v1/grids/${id}/workers`),
+  gridWorkers: (id: string) => withNames(api<PersonList>(`/api/v1/grids/${id}/workers`)),
   addGridWorker: (id: string, body: AddPersonBody) =>
     api(`/api/v1/grids/${id}/workers`, { method: 'POST', body }),
   removeGridWorker: (id: string, userId: string) =>
     api(`/api/v1/grids/${id}/workers/${userId}`, { method: 'DELETE' }),
 
   // lawyers pool (律师)
-  lawyers: (query: Q<LawyerListQuery> = {}) => api<LawyerPage>('/api/v1/lawyers', { query }),
+  lawyers: (query: Q<LawyerListQuery> = {}) => withNames(api<LawyerPage>('/api/v1/lawyers', { query })),
   createLawyer: (body: CreateLawyerBody) => api<Lawyer>('/api/v1/lawyers', { method: 'POST', body }),
   updateLawyer: (id: string, body: UpdateLawyerBody) =>
     api<Lawyer>(`/api/v1/lawyers/${id}`, { method: 'PATCH', body }),

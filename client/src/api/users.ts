@@ -1,9 +1,10 @@
-import { useQuery } from '@tanstack/react-query';
+import { useSyncExternalStore } from 'react';
 import { api } from './http';
 
 /**
- * User lookup for pickers (leader, staff, lawyers, grid workers) and for showing names behind ids.
- * Expects `GET /api/v1/users?q=&ids=&limit=` → `{ items: UserSummary[] }` (admins and committee admins).
+ * The user directory (`GET /api/v1/users?q=&role=&limit=`, admins) for pickers, and the names behind
+ * user ids. Lists that reference people by id only (a grid's leader, a department's head) show names the
+ * client has already seen — from searches, member and staff lists — and a short id otherwise.
  */
 export interface UserSummary {
   id: string;
@@ -12,25 +13,38 @@ export interface UserSummary {
 }
 
 export const usersApi = {
-  search: (q: string) => api<{ items: UserSummary[] }>('/api/v1/users', { query: { q, limit: 20 } }),
-  byIds: (ids: readonly string[]) =>
-    api<{ items: UserSummary[] }>('/api/v1/users', { query: { ids: ids.join(','), limit: 200 } }),
+  search: async (q: string) => {
+    const page = await api<{ items: UserSummary[] }>('/api/v1/users', { query: { q, limit: 20 } });
+    rememberUsers(page.items);
+    return page;
+  },
 };
 
-/** Display names for a set of user ids; unknown ids (or no lookup permission) show a short id. */
-export function useUserNames(
-  ids: readonly (string | null | undefined)[],
-): (id: string | null | undefined) => string {
-  const unique = [
-    ...new Set(ids.filter((id): id is string => typeof id === 'string' && id.length > 0)),
-  ].sort();
-  const query = useQuery({
-    queryKey: ['users', 'by-ids', unique],
-    queryFn: () => usersApi.byIds(unique),
-    enabled: unique.length > 0,
-    staleTime: 60_000,
-    retry: false,
-  });
-  const names = new Map((query.data?.items ?? []).map((u) => [u.id, u.displayName]));
-  return (id) => (id ? (names.get(id) ?? `#${id.slice(-6)}`) : '—');
+const known = new Map<string, string>();
+const listeners = new Set<() => void>();
+let version = 0;
+
+/** Records display names seen in any list, so that ids elsewhere can show them. */
+export function rememberUsers(users: readonly { id: string; displayName: string }[]): void {
+  let changed = false;
+  for (const u of users) {
+    if (u.displayName && known.get(u.id) !== u.displayName) {
+      known.set(u.id, u.displayName);
+      changed = true;
+    }
+  }
+  if (!changed) return;
+  version += 1;
+  for (const listener of listeners) listener();
+}
+
+function subscribe(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/** A function from user id to display name (or a short id when the name has not been seen). */
+export function useUserNames(): (id: string | null | undefined) => string {
+  useSyncExternalStore(subscribe, () => version);
+  return (id) => (id ? (known.get(id) ?? `#${id.slice(-6)}`) : '—');
 }

@@ -27,7 +27,7 @@ export default function DepartmentsPage() {
   const pages = useCursorPages([...orgKeys.departments, { q }], (cursor) =>
     orgApi.departments({ q: q || undefined, limit: 20, cursor }),
   );
-  const headName = useUserNames(pages.items.map((d) => d.headUserId));
+  const headName = useUserNames();
   const errorMessage = useErrorMessage();
 
   return (

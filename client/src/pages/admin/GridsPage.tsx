@@ -31,7 +31,7 @@ export default function GridsPage() {
   const pages = useCursorPages([...orgKeys.grids, { q }], (cursor) =>
     orgApi.grids({ q: q || undefined, limit: 20, cursor }),
   );
-  const leaderName = useUserNames(pages.items.map((g) => g.leaderId));
+  const leaderName = useUserNames();
   const errorMessage = useErrorMessage();
 
   return (

@@ -50,7 +50,7 @@ export default function OrgTreePage() {
     })),
   });
   const groupsByBranch = new Map(openBranches.map((b, i) => [b.id, groupQueries[i]?.data?.items ?? []]));
-  const leaderName = useUserNames(selected?.kind === 'group' ? [selected.group.leaderId] : []);
+  const leaderName = useUserNames();
 
   const treeData: DataNode[] = committeeList.map((c) => ({
     key: `c:${c.id}`,
