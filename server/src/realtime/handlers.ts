@@ -2,6 +2,7 @@ import type { Static, TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import {
   type AckError,
+  ChannelLimits,
   channelRoom,
   EditMessagePayload,
   ErrorCatalogue,
@@ -58,9 +59,18 @@ export function registerHandlers(socket: AppSocket, deps: HandlerDeps): void {
     raw.on(event, (...args: unknown[]) => {
       const last = args[args.length - 1];
       const reply: Reply = typeof last === 'function' ? (last as Reply) : () => undefined;
-      const payload = typeof last === 'function' ? args[0] : args[0];
+      const payload = args[0];
       if (!check.Check(payload)) {
         const first = check.Errors(payload).First();
+        // Over-long text is a limit with its own code, not a malformed payload.
+        if (
+          first?.path === '/text' &&
+          typeof first.value === 'string' &&
+          first.value.length > ChannelLimits.messageMaxChars
+        ) {
+          reply(errorAck(new AppError('MESSAGE_TOO_LONG'), log));
+          return;
+        }
         const where = first?.path ? `${first.path} ` : '';
         reply({
           ok: false,
