@@ -119,6 +119,20 @@ describe('invitation flow', () => {
     expect(res.json().membership.userId).toBe(existing.id);
   });
 
+  it('turns a signed-in resident who accepts into a regular member account', async () => {
+    const resident = await f.buildUser({ role: 'resident' });
+    const { token } = (await invite(branchA, secretaryA.user.headers)).json();
+    expect((await accept(token, {}, resident.headers)).statusCode).toBe(201);
+    const me = await ctx.app.inject({ method: 'GET', url: '/api/v1/me', headers: resident.headers });
+    expect(me.json().role).toBe('user');
+    const members = await ctx.app.inject({
+      method: 'GET',
+      url: `/api/v1/branches/${branchA}/members`,
+      headers: resident.headers,
+    });
+    expect(members.statusCode).toBe(200);
+  });
+
   it('expires after INVITATION_TTL_HOURS (checked against the injected clock)', async () => {
     const { token } = (await invite(branchA, secretaryA.user.headers)).json();
     const cadmin = await f.buildCommitteeAdmin(secretaryA.committeeId);

@@ -1,3 +1,5 @@
+import { subscribeOrgEvents } from '@zhibu/server';
+import type { OrgEvent } from '@zhibu/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, bearer, login, startTestApp } from '../support/app.js';
 import { type Factories, factories } from '../support/factories.js';
@@ -319,5 +321,47 @@ describe('validation', () => {
     });
     expect(unknownUser.statusCode).toBe(400);
     expect(unknownUser.json().details[0].field).toBe('body.userId');
+  });
+});
+
+describe('org events', () => {
+  it('publishes branch.created, group.created and the membership events to every subscriber', async () => {
+    const events: OrgEvent[] = [];
+    const unsubscribe = await subscribeOrgEvents(ctx.app.ctx, (event) => {
+      events.push(event);
+    });
+    try {
+      const committee = await f.buildCommittee();
+      const branch = (
+        await call('POST', '/api/v1/branches', admin, { committeeId: committee.id, name: '事件支部' })
+      ).json();
+      const group = (
+        await call('POST', `/api/v1/branches/${branch.id}/groups`, admin, { name: '事件小组' })
+      ).json();
+      const user = await f.buildUser();
+      await call('POST', `/api/v1/branches/${branch.id}/members`, admin, { userId: user.id });
+      await call('PATCH', `/api/v1/branches/${branch.id}/members/${user.id}`, admin, { groupId: group.id });
+      await call('PATCH', `/api/v1/branches/${branch.id}/members/${user.id}`, admin, {
+        employer: '不触发事件',
+      });
+      await call('DELETE', `/api/v1/branches/${branch.id}/members/${user.id}`, admin);
+      const deadline = Date.now() + 5000;
+      while (events.length < 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(events).toEqual([
+        { type: 'branch.created', branchId: branch.id, committeeId: committee.id },
+        { type: 'group.created', groupId: group.id, branchId: branch.id },
+        { type: 'membership.started', userId: user.id, branchId: branch.id, groupId: null },
+        {
+          type: 'membership.changed',
+          userId: user.id,
+          branchId: branch.id,
+          groupId: group.id,
+          role: 'member',
+        },
+        { type: 'membership.ended', userId: user.id, branchId: branch.id },
+      ]);
+    } finally {
+      await unsubscribe();
+    }
   });
 });

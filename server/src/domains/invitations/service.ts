@@ -232,6 +232,10 @@ export function createInvitationsService(ctx: AppContext, deps: { org: OrgServic
 
       try {
         const { branch, membership } = await join(doc, userId);
+        if (actor?.role === 'resident') {
+          // A resident who joins a branch becomes a regular account; only this request writes the role.
+          await users.users.updateOne({ _id: actor._id, role: 'resident' }, { $set: { role: 'user' } });
+        }
         return { userId: userId.toHexString(), membership, branch: toBranch(branch), createdAccount: !actor };
       } catch (error) {
         if (actor && error instanceof AppError && error.code === 'ALREADY_MEMBER') {
