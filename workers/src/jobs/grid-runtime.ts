@@ -34,7 +34,7 @@ export async function createGridRuntime(
   const queues = createGridQueues(redis, config.REDIS_PREFIX);
   const grid = createGridService(ctx, {
     enqueue: queues.enqueue,
-    notifier: createNotifier(ctx.db, redis, config.REDIS_PREFIX),
+    notifier: createNotifier(ctx),
     ...(options.calendar ? { calendar: options.calendar } : {}),
   });
   return {

@@ -31,7 +31,12 @@ export async function startGridWorkers(rt: GridRuntime, options: GridWorkerOptio
     ...(options.lockDurationMs ? { lockDuration: options.lockDurationMs } : {}),
     ...(options.stalledIntervalMs ? { stalledInterval: options.stalledIntervalMs } : {}),
   };
-  const connection = () => createRedis(config, 'zhibu-workers-grid-bullmq');
+  const connections: ReturnType<typeof createRedis>[] = [];
+  const connection = () => {
+    const c = createRedis(config, 'zhibu-workers-grid-bullmq');
+    connections.push(c);
+    return c;
+  };
   const digestQueue = new Queue(GridQueues.digest, { connection: rt.ctx.redis, prefix });
   const enqueueDigest = async (day: string) => {
     await digestQueue.add(
@@ -81,6 +86,7 @@ export async function startGridWorkers(rt: GridRuntime, options: GridWorkerOptio
     async close() {
       await Promise.all(workers.map((w) => w.close()));
       await digestQueue.close();
+      await Promise.all(connections.map((c) => c.quit().catch(() => undefined)));
     },
   };
 }

@@ -21,18 +21,15 @@ export async function announceAssignment(core: GridCore, state: IssueState, even
   const users = await core.handlers(state);
   const at = new Date(event.at);
   for (const userId of users) {
-    await core.notifier.notify(
-      {
-        id: `grid-assigned_${state.id}_${event.version}_${userId}`,
-        userId,
-        kind: 'grid.assigned',
-        title: `新${CATEGORY_ZH[state.category]}事项：${state.title}`,
-        body: state.address,
-        link: link(state),
-        data: { issueId: state.id, category: state.category },
-      },
-      at,
-    );
+    await core.notifier.notify({
+      id: `grid-assigned_${state.id}_${event.version}_${userId}`,
+      userId,
+      kind: 'grid.assigned',
+      title: `新${CATEGORY_ZH[state.category]}事项：${state.title}`,
+      body: state.address,
+      link: link(state),
+      data: { issueId: state.id, category: state.category },
+    });
     core.notifier.emit(userId, GRID_ISSUE_EVENT, toView(state, 'full'));
   }
 }
@@ -50,22 +47,19 @@ const REPORTER_STEPS: Partial<Record<GridEvent['data']['type'], string>> = {
 export async function announceToReporter(core: GridCore, state: IssueState, event: GridEvent): Promise<void> {
   const step = REPORTER_STEPS[event.data.type];
   if (!step || (event.data.type === 'routed' && state.status === 'dispatch')) return;
-  await core.notifier.notify(
-    {
-      id: `grid-step_${state.id}_${event.version}`,
-      userId: state.reporterId,
-      kind: 'grid.step',
-      title: `${step}：${state.title}`,
-      body:
-        event.data.type === 'resolved'
-          ? event.data.outcome
-          : event.data.type === 'infoRequested'
-            ? event.data.question
-            : '',
-      link: link(state),
-      data: { issueId: state.id, version: event.version, type: event.data.type },
-    },
-    new Date(event.at),
-  );
+  await core.notifier.notify({
+    id: `grid-step_${state.id}_${event.version}`,
+    userId: state.reporterId,
+    kind: 'grid.step',
+    title: `${step}：${state.title}`,
+    body:
+      event.data.type === 'resolved'
+        ? event.data.outcome
+        : event.data.type === 'infoRequested'
+          ? event.data.question
+          : '',
+    link: link(state),
+    data: { issueId: state.id, version: event.version, type: event.data.type },
+  });
   core.notifier.emit(state.reporterId, GRID_ISSUE_EVENT, toView(state, 'full'));
 }

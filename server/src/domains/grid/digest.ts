@@ -31,18 +31,15 @@ export async function sendDailyDigest(
   let emails = 0;
   for (const [userId, titles] of [...byUser].sort(([a], [b]) => a.localeCompare(b))) {
     const body = titles.slice(0, 10).join('\n') + (titles.length > 10 ? `\n… 共 ${titles.length} 条` : '');
-    const first = await notifier.notify(
-      {
-        id: `digest_${day}_${userId}`,
-        userId,
-        kind: 'digest.daily',
-        title: `${day} 未读提醒 ${titles.length} 条`,
-        body,
-        link: '/notifications',
-        data: { day, count: titles.length },
-      },
-      ctx.now(),
-    );
+    const first = await notifier.notify({
+      id: `digest_${day}_${userId}`,
+      userId,
+      kind: 'digest.daily',
+      title: `${day} 未读提醒 ${titles.length} 条`,
+      body,
+      link: '/notifications',
+      data: { day, count: titles.length },
+    });
     if (!first || !mailer) continue;
     const user = await ctx.db
       .collection<{ _id: ObjectId; email?: string }>('users')

@@ -81,18 +81,15 @@ export function createEscalationService(core: GridCore) {
           : null;
       });
       for (const userId of users) {
-        await core.notifier.notify(
-          {
-            id: `grid-esc_${auditId.replace(':', '_')}_${userId}`,
-            userId,
-            kind: `grid.${step.step}`,
-            title: `${STEP_ZH[step.step]}：${after.title}`,
-            body: `${step.deadline === 'firstResponse' ? '首次响应' : '办结'}时限 ${step.dueAt.toISOString()}`,
-            link: `/grid/issues/${issueId}`,
-            data: { issueId, step: step.step, deadline: step.deadline, dueAt: step.dueAt.toISOString() },
-          },
-          core.ctx.now(),
-        );
+        await core.notifier.notify({
+          id: `grid-esc_${auditId.replace(':', '_')}_${userId}`,
+          userId,
+          kind: `grid.${step.step}`,
+          title: `${STEP_ZH[step.step]}：${after.title}`,
+          body: `${step.deadline === 'firstResponse' ? '首次响应' : '办结'}时限 ${step.dueAt.toISOString()}`,
+          link: `/grid/issues/${issueId}`,
+          data: { issueId, step: step.step, deadline: step.deadline, dueAt: step.dueAt.toISOString() },
+        });
       }
       fired++;
     }

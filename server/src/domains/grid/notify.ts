@@ -1,9 +1,6 @@
 import { Emitter } from '@socket.io/redis-emitter';
-import { NOTIFICATION_EVENT, type Notification, userRoom } from '@zhibu/shared';
-import type { Redis } from 'ioredis';
-import type { Db } from 'mongodb';
-import { ObjectId } from 'mongodb';
-import { isDuplicateKey } from '../../db/mongo.js';
+import { socketRedisKey, userRoom } from '@zhibu/shared';
+import { createNotificationsService, type NotificationsContext } from '../notifications/service.js';
 
 export interface GridNotice {
   /** Deterministic: a repeat (retry, second worker) collides on `_id` and sends nothing. */
@@ -16,53 +13,19 @@ export interface GridNotice {
   data: Record<string, unknown>;
 }
 
-/** Must match the Socket.IO adapter's key (shared `socketRedisKey`): "<REDIS_PREFIX>:sio". */
-const socketKey = (redisPrefix: string) => `${redisPrefix}:sio`;
-
 export interface Notifier {
-  /** Stores the notification once and, the first time only, pushes it live to the user's room. */
-  notify(n: GridNotice, at: Date): Promise<boolean>;
+  /** Stores the notification once (at the context's `now`) and, the first time only, pushes it live. */
+  notify(n: GridNotice): Promise<boolean>;
   /** A live event to a user's sockets (no storage): e.g. a department's inbox refresh. */
   emit(userId: string, event: string, payload: unknown): void;
 }
 
-export function createNotifier(db: Db, redis: Redis, redisPrefix: string): Notifier {
-  const emitter = new Emitter(redis, { key: socketKey(redisPrefix) });
-  const notifications = db.collection<{
-    _id: string;
-    userId: ObjectId;
-    kind: string;
-    title: string;
-    body: string;
-    link: string | null;
-    data: Record<string, unknown>;
-    read: boolean;
-    readAt: Date | null;
-    createdAt: Date;
-  }>('notifications');
+/** Storage and live push go through the notifications domain; `emit` adds grid's own live events. */
+export function createNotifier(ctx: NotificationsContext): Notifier {
+  const notifications = createNotificationsService(ctx);
+  const emitter = new Emitter(ctx.redis, { key: socketRedisKey(ctx.config.REDIS_PREFIX) });
   return {
-    async notify(n, at) {
-      try {
-        await notifications.insertOne({
-          _id: n.id,
-          userId: new ObjectId(n.userId),
-          kind: n.kind,
-          title: n.title,
-          body: n.body,
-          link: n.link,
-          data: n.data,
-          read: false,
-          readAt: null,
-          createdAt: at,
-        });
-      } catch (error) {
-        if (isDuplicateKey(error)) return false;
-        throw error;
-      }
-      const wire: Notification = { ...n, read: false, createdAt: at.toISOString() };
-      emitter.to(userRoom(n.userId)).emit(NOTIFICATION_EVENT, wire);
-      return true;
-    },
+    notify: (n) => notifications.notify(n),
     emit(userId, event, payload) {
       emitter.to(userRoom(userId)).emit(event, payload);
     },

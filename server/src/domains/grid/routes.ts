@@ -19,7 +19,6 @@ import { scopeOf } from '../permissions/index.js';
 import { toView } from './access.js';
 import { createNotifier } from './notify.js';
 import { open311Routes } from './open311.js';
-import { createGridQueues } from './queues.js';
 import { gridAdminRoutes } from './routes-admin.js';
 import { createGridService } from './service.js';
 
@@ -30,12 +29,17 @@ const security = [{ bearer: [] }];
 /** Grid issues: report, list, read, act; plus the admin and Open311 routes of the same service. */
 export async function gridRoutes(app: App, deps: RouteDeps): Promise<void> {
   const { ctx, authenticate } = deps;
-  const queues = createGridQueues(ctx.redis, ctx.config.REDIS_PREFIX);
   const grid = createGridService(ctx, {
-    enqueue: queues.enqueue,
-    notifier: createNotifier(ctx.db, ctx.redis, ctx.config.REDIS_PREFIX),
+    // The app's queues (deterministic job ids); a delay in the past runs the job now.
+    enqueue: async (def, payload, opts) => {
+      await deps.queues.enqueue(
+        def,
+        payload,
+        opts?.delayMs !== undefined ? { delay: Math.max(0, Math.round(opts.delayMs)) } : undefined,
+      );
+    },
+    notifier: createNotifier(ctx),
   });
-  app.addHook('onClose', async () => queues.close());
 
   app.post(
     '/api/v1/grid/issues',
