@@ -27,6 +27,8 @@ export function useCursorPages<T>(
   const nextCursor = query.data?.nextCursor ?? null;
   return {
     query,
+    /** True while the rows shown are not yet those asked for (first load or another page/filter). */
+    loading: query.isLoading || (query.isFetching && query.isPlaceholderData),
     items: query.data?.items ?? [],
     total: query.data?.total,
     page: index + 1,

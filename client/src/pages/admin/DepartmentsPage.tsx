@@ -46,7 +46,7 @@ export default function DepartmentsPage() {
       <Table<Department>
         rowKey="id"
         size="middle"
-        loading={pages.query.isFetching}
+        loading={pages.loading}
         dataSource={pages.items}
         pagination={false}
         locale={{ emptyText: pages.query.error ? errorMessage(pages.query.error) : undefined }}

@@ -50,7 +50,7 @@ export default function GridsPage() {
       <Table<Grid>
         rowKey="id"
         size="middle"
-        loading={pages.query.isFetching}
+        loading={pages.loading}
         dataSource={pages.items}
         pagination={false}
         locale={{ emptyText: pages.query.error ? errorMessage(pages.query.error) : undefined }}

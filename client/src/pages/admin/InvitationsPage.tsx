@@ -91,7 +91,7 @@ export default function InvitationsPage() {
           <Table<Invitation>
             rowKey="id"
             size="middle"
-            loading={pages.query.isFetching}
+            loading={pages.loading}
             dataSource={pages.items}
             pagination={false}
             scroll={{ x: 800 }}

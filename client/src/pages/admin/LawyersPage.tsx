@@ -62,7 +62,7 @@ export default function LawyersPage() {
       <Table<Lawyer>
         rowKey="id"
         size="middle"
-        loading={pages.query.isFetching}
+        loading={pages.loading}
         dataSource={pages.items}
         pagination={false}
         locale={{ emptyText: pages.query.error ? errorMessage(pages.query.error) : undefined }}

@@ -108,7 +108,7 @@ export default function MembersPage() {
           <Table<Membership>
             rowKey="id"
             size="middle"
-            loading={pages.query.isFetching}
+            loading={pages.loading}
             dataSource={pages.items}
             pagination={false}
             scroll={{ x: 900 }}
