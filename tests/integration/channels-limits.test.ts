@@ -71,8 +71,9 @@ describe('malformed payloads and limits', () => {
       });
     }
     // Without an ack callback: nothing to answer into, nothing crashes.
-    (s as unknown as { emit(e: string, p: unknown): void }).emit('message:send', { bogus: true });
-    (s as unknown as { emit(e: string, p: unknown): void }).emit('who:knows', 1, 2, 3);
+    const untyped = s as unknown as { emit(e: string, ...args: unknown[]): void };
+    untyped.emit('message:send', { bogus: true });
+    untyped.emit('who:knows', 1, 2, 3);
     await waitFor(() => unknownNotices.length === 1, 'unknown-event notice');
     expect(s.connected).toBe(true);
     const ok = await emitAck<{ message: Message }>(s, 'message:send', {
