@@ -1,22 +1,23 @@
+import type { CreateUserBody, User, UserListQuery, UserPage } from '@zhibu/shared';
 import { useSyncExternalStore } from 'react';
-import { api } from './http';
+import { api, type Query } from './http';
 
 /**
  * The user directory (`GET /api/v1/users?q=&role=&limit=`, admins) for pickers, and the names behind
  * user ids. Lists that reference people by id only (a grid's leader, a department's head) show names the
  * client has already seen — from searches, member and staff lists — and a short id otherwise.
  */
-export interface UserSummary {
-  id: string;
-  displayName: string;
-  username: string | null;
-}
-
 export const usersApi = {
-  search: async (q: string) => {
-    const page = await api<{ items: UserSummary[] }>('/api/v1/users', { query: { q, limit: 20 } });
+  list: async (query: Partial<UserListQuery> & Query) => {
+    const page = await api<UserPage>('/api/v1/users', { query });
     rememberUsers(page.items);
     return page;
+  },
+  search: (q: string) => usersApi.list({ q, limit: 20 }),
+  create: async (body: CreateUserBody) => {
+    const user = await api<User>('/api/v1/users', { method: 'POST', body });
+    rememberUsers([user]);
+    return user;
   },
 };
 

@@ -9,8 +9,9 @@ const InvitationsPage = lazy(() => import('./InvitationsPage'));
 const DepartmentsPage = lazy(() => import('./DepartmentsPage'));
 const GridsPage = lazy(() => import('./GridsPage'));
 const LawyersPage = lazy(() => import('./LawyersPage'));
+const AccountsPage = lazy(() => import('./AccountsPage'));
 
-const sections = ['org', 'members', 'invitations', 'departments', 'grids', 'lawyers'] as const;
+const sections = ['org', 'members', 'invitations', 'departments', 'grids', 'lawyers', 'accounts'] as const;
 
 /** 管理: org tree, members, invitations, departments, grids, lawyers. The server decides what each user may do. */
 export default function AdminPage() {
@@ -40,6 +41,7 @@ export default function AdminPage() {
           <Route path="departments" element={<DepartmentsPage />} />
           <Route path="grids" element={<GridsPage />} />
           <Route path="lawyers" element={<LawyersPage />} />
+          <Route path="accounts" element={<AccountsPage />} />
           <Route path="*" element={<Navigate to="org" replace />} />
         </Routes>
       </Suspense>
