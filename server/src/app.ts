@@ -20,6 +20,7 @@ import { gridRoutes } from './domains/grid/routes.js';
 import { invitationRoutes } from './domains/invitations/routes.js';
 import { notificationRoutes } from './domains/notifications/routes.js';
 import { orgRoutes } from './domains/org/routes/index.js';
+import { queuesDashboardRoutes } from './domains/queues-dashboard/routes.js';
 import { userRoutes } from './domains/users/routes.js';
 import { authenticateWith } from './http/authenticate.js';
 import { registerErrorHandler } from './http/error-handler.js';
@@ -39,7 +40,7 @@ export interface BuildOptions {
 type RouteModule = (app: App, deps: RouteDeps) => Promise<void>;
 
 /** Every REST route module, in one list. */
-const routeModules: RouteModule[] = [authRoutes, orgRoutes, invitationRoutes, notificationRoutes, documentsRoutes, gridRoutes, channelsRoutes, userRoutes];
+const routeModules: RouteModule[] = [authRoutes, orgRoutes, invitationRoutes, notificationRoutes, documentsRoutes, gridRoutes, channelsRoutes, userRoutes, queuesDashboardRoutes];
 
 declare module 'fastify' {
   interface FastifyInstance {
