@@ -5,6 +5,7 @@ export { collectionIndexes } from './db/indexes.js';
 export { connectMongo, ensureIndexes, isDuplicateKey, type Mongo } from './db/mongo.js';
 export { appendEvent, insertOnce, redisSequence, type VersionedEvent } from './db/patterns.js';
 export { hashPassword } from './domains/auth/password.js';
+export { type ChatNotification, chatNotificationsFor } from './domains/channels/notify-targets.js';
 export { createInvitationsService, type InvitationsService } from './domains/invitations/service.js';
 export {
   createNotificationsService,

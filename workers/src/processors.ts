@@ -1,9 +1,10 @@
 import { Value } from '@sinclair/typebox/value';
 import { createNotificationsService } from '@zhibu/server';
-import { inviteNotification, type JobDefinition, type JobPayload } from '@zhibu/shared';
+import { inviteNotification, type JobDefinition, type JobPayload, mentionNotifications } from '@zhibu/shared';
 import { type Job, UnrecoverableError } from 'bullmq';
 import type { WorkerContext } from './context.js';
 import { processInviteNotification } from './jobs/invite-notification.js';
+import { processMentionNotifications } from './jobs/mention-notifications.js';
 
 export interface Processor {
   def: JobDefinition;
@@ -13,7 +14,10 @@ export interface Processor {
 /** Every job kind this worker process handles, by job name. Add a line per kind (one file each in jobs/). */
 export function createProcessors(ctx: WorkerContext): Processor[] {
   const notifications = createNotificationsService(ctx);
-  return [typed(inviteNotification, (payload) => processInviteNotification(notifications, payload))];
+  return [
+    typed(inviteNotification, (payload) => processInviteNotification(notifications, payload)),
+    typed(mentionNotifications, (payload) => processMentionNotifications(ctx, notifications, payload)),
+  ];
 }
 
 /** Validates the payload with the shared schema first: a bad payload will never succeed, so no retry. */
