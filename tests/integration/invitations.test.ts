@@ -181,6 +181,25 @@ describe('invitation flow', () => {
     expect(created).toHaveLength(1);
   });
 
+  it('releases an invitation whose accept died before creating the account', async () => {
+    const { token, invitation } = (await invite(branchA, secretaryA.user.headers)).json();
+    const { ObjectId } = await import('mongodb');
+    // The state a crash between "claim the invitation" and "create the account" leaves behind.
+    const claim = { _id: new ObjectId(invitation.id), branchId: new ObjectId(branchA), userId: null };
+    const acceptances = ctx.app.ctx.db.collection('invitation_acceptances');
+    await acceptances.insertOne({ ...claim, at: clock });
+    expect((await accept(token, { username: 'crash_fresh', password: 'crash-pass-123' })).statusCode).toBe(
+      410,
+    );
+    await acceptances.updateOne(
+      { _id: claim._id },
+      { $set: { at: new Date(clock.getTime() - 10 * 60_000) } },
+    );
+    const res = await accept(token, { username: 'crash_stale', password: 'crash-pass-123' });
+    expect(res.statusCode).toBe(201);
+    expect(res.json().createdAccount).toBe(true);
+  });
+
   it('revokes a pending invitation; a revoked link cannot be accepted', async () => {
     const { token, invitation } = (await invite(branchA, secretaryA.user.headers)).json();
     const revoked = await ctx.app.inject({

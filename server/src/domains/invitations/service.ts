@@ -73,6 +73,9 @@ export function createInvitationsService(ctx: AppContext, deps: { org: OrgServic
     return { branch, membership };
   }
 
+  /** Creating an account takes well under a minute; an unfinished claim older than this is abandoned. */
+  const isStale = (at: Date) => ctx.now().getTime() - at.getTime() > 5 * 60_000;
+
   return {
     async create(
       branch: BranchDoc,
@@ -175,6 +178,11 @@ export function createInvitationsService(ctx: AppContext, deps: { org: OrgServic
           branch: toBranch(done.branch),
           createdAccount: false,
         };
+      }
+      if (state === 'accepted' && acceptance && acceptance.userId === null && isStale(acceptance.at)) {
+        // An accept that died between claiming the invitation and creating the account: release it.
+        await c.acceptances.deleteOne({ _id: doc._id, userId: null, at: acceptance.at });
+        return this.accept(token, body, actorId);
       }
       if (state !== 'pending') throw invalid();
 
