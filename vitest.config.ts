@@ -13,6 +13,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
+          sequence: { groupOrder: 0 },
           include: ['shared/src/**/*.test.ts', 'server/src/**/*.test.ts', 'workers/src/**/*.test.ts'],
           environment: 'node',
         },
@@ -21,6 +22,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
+          // Runs after the unit project; its own worker cap needs its own group.
+          sequence: { groupOrder: 1 },
           include: ['tests/integration/**/*.test.ts', 'tests/storage-contract/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['tests/support/global-setup.ts'],
