@@ -362,3 +362,22 @@ export const GridStats = Type.Object({
   byMonth: Type.Array(Type.Object({ month: Type.String(), total: Type.Integer() })),
 });
 export type GridStats = Static<typeof GridStats>;
+
+// ---- what the client needs to show the right inboxes ----
+
+/** The signed-in user's positions that matter for grid issues (tabs shown; the server still checks). */
+export const GridMe = Type.Object({
+  isAdmin: Type.Boolean(),
+  departmentIds: Type.Array(Id),
+  headOfDepartments: Type.Array(Id),
+  isLawyer: Type.Boolean(),
+  gridIds: Type.Array(Id),
+});
+export type GridMe = Static<typeof GridMe>;
+
+/** Names of grids and departments, for forms and labels (names only: any signed-in user, residents too). */
+export const GridDirectory = Type.Object({
+  grids: Type.Array(Type.Object({ id: Id, name: Type.String() })),
+  departments: Type.Array(Type.Object({ id: Id, name: Type.String() })),
+});
+export type GridDirectory = Static<typeof GridDirectory>;

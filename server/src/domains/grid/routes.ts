@@ -2,9 +2,11 @@ import { Type } from '@sinclair/typebox';
 import {
   ErrorBody,
   GridActionBody,
+  GridDirectory,
   GridIssue,
   GridIssueDetail,
   GridIssueQuery,
+  GridMe,
   GridQa,
   GridQaBody,
   GridReportBody,
@@ -13,6 +15,7 @@ import {
   Page,
   SimilarQuery,
 } from '@zhibu/shared';
+import type { ObjectId } from 'mongodb';
 import type { RouteDeps } from '../../http/route-deps.js';
 import type { App } from '../../http/types.js';
 import { scopeOf } from '../permissions/index.js';
@@ -135,6 +138,38 @@ export async function gridRoutes(app: App, deps: RouteDeps): Promise<void> {
       },
     },
     async (request) => grid.qa.list(request.query.gridId, request.query.limit, request.query.cursor),
+  );
+
+  app.get(
+    '/api/v1/grid/me',
+    { onRequest: authenticate, schema: { tags, security, response: { 200: GridMe, 401: ErrorBody } } },
+    async (request) => {
+      const s = await scopeOf(ctx, request);
+      return {
+        isAdmin: s.isAdmin,
+        departmentIds: s.departmentIds,
+        headOfDepartments: s.headOfDepartments,
+        isLawyer: s.isLawyer,
+        gridIds: s.gridIds,
+      };
+    },
+  );
+
+  app.get(
+    '/api/v1/grid/directory',
+    { onRequest: authenticate, schema: { tags, security, response: { 200: GridDirectory, 401: ErrorBody } } },
+    async () => {
+      const named = (name: string) =>
+        ctx.db
+          .collection<{ _id: ObjectId; name: string }>(name)
+          .find({}, { projection: { name: 1 } })
+          .sort({ name: 1 })
+          .limit(2000)
+          .toArray()
+          .then((docs) => docs.map((d) => ({ id: d._id.toHexString(), name: d.name })));
+      const [grids, departments] = await Promise.all([named('grids'), named('departments')]);
+      return { grids, departments };
+    },
   );
 
   await gridAdminRoutes(app, deps, grid);
