@@ -1,0 +1,102 @@
+import { type APIRequestContext, type Browser, expect, type Page, test } from '@playwright/test';
+import { E2E_ADMIN } from './support/stack.js';
+
+async function signIn(page: Page, username: string, password: string) {
+  await page.goto('/login');
+  await page.getByLabel('用户名或手机号').fill(username);
+  await page.getByLabel('密码').fill(password);
+  await page
+    .getByRole('button', { name: '登 录' })
+    .or(page.getByRole('button', { name: '登录' }))
+    .click();
+  await expect(page.getByTestId('main-nav')).toBeVisible();
+}
+
+/** The org a grid issue needs, made through the admin API: a grid, the safety department, its staff, a rule. */
+async function setUp(request: APIRequestContext, suffix: string) {
+  const login = await request.post('/api/v1/auth/login', { data: E2E_ADMIN });
+  expect(login.status()).toBe(200);
+  const headers = { authorization: `Bearer ${(await login.json()).accessToken as string}` };
+  const post = async (url: string, data: object) => {
+    const res = await request.post(url, { headers, data });
+    expect(res.status(), `${url}: ${await res.text()}`).toBeLessThan(300);
+    return res.json();
+  };
+  const committee = await post('/api/v1/committees', { name: `幸福街道党工委 ${suffix}` });
+  const grid = await post('/api/v1/grids', { name: `幸福小区网格 ${suffix}`, committeeId: committee.id });
+  const safety = await post('/api/v1/departments', { name: `安监办 ${suffix}` });
+  const staff = { username: `anjian_${suffix}`, password: 'anjian-password-2026' };
+  const staffUser = await post('/api/v1/users', { ...staff, displayName: '安监办小王', role: 'user' });
+  await post(`/api/v1/departments/${safety.id}/staff`, { userId: staffUser.id });
+  await post('/api/v1/grid/rules', {
+    priority: 1,
+    category: 'hazard',
+    gridIds: [],
+    keywords: [],
+    departmentId: safety.id,
+    enabled: true,
+  });
+  const resident = { username: `jumin_${suffix}`, password: 'jumin-password-2026' };
+  const registered = await request.post('/api/v1/auth/register', {
+    data: { ...resident, displayName: '居民老张' },
+  });
+  expect(registered.status()).toBe(201);
+  return { grid, safety, staff, resident };
+}
+
+async function newPage(browser: Browser): Promise<Page> {
+  const context = await browser.newContext();
+  return context.newPage();
+}
+
+test('a resident reports a broken traffic barrier; the safety department sees it arrive live, accepts and resolves it; the resident sees the outcome and rates it', async ({
+  browser,
+  request,
+}) => {
+  const suffix = Date.now().toString(36).slice(-5);
+  const org = await setUp(request, suffix);
+  const title = `小区北门交通道闸损坏 ${suffix}`;
+
+  // Second browser: the safety department's staff watches its inbox.
+  const staff = await newPage(browser);
+  await signIn(staff, org.staff.username, org.staff.password);
+  await staff.goto('/grid/department');
+  const inbox = staff.getByTestId('grid-list-department');
+  await expect(inbox).toBeVisible();
+  await expect(inbox.getByText(title)).toHaveCount(0);
+
+  // First browser: the resident reports from the form (phone-sized window).
+  const resident = await newPage(browser);
+  await resident.setViewportSize({ width: 390, height: 844 });
+  await signIn(resident, org.resident.username, org.resident.password);
+  await resident.goto('/grid/report');
+  const form = resident.getByTestId('grid-report-form');
+  await form.getByTestId('grid-title').fill(title);
+  await form.getByTestId('grid-description').fill('道闸抬杆无法抬起，车辆进出拥堵');
+  await form.getByTestId('grid-grid').click();
+  await resident.getByTitle(org.grid.name).click();
+  await form.getByTestId('grid-address').fill('幸福路 88 号北门');
+  await form.getByTestId('grid-submit').click();
+  await expect(resident).toHaveURL(/\/grid\/issues\/[0-9a-f]{24}$/);
+  await expect(resident.getByTestId('grid-issue-title')).toHaveText(title);
+
+  // The staff's inbox shows it without a reload (workers route it and push over Socket.IO).
+  await expect(inbox.getByText(title)).toBeVisible({ timeout: 20_000 });
+  await inbox.getByText(title).click();
+  await expect(staff.getByTestId('grid-issue-title')).toHaveText(title);
+  await staff.getByTestId('grid-action-accept').click();
+  await expect(staff.getByTestId('grid-status')).toHaveText('办理中');
+  await staff.getByTestId('grid-action-resolve').click();
+  await staff.getByTestId('grid-action-text').fill('已更换道闸电机，恢复正常通行');
+  await staff.locator('#grid-action-ok').click();
+  await expect(staff.getByTestId('grid-status')).toHaveText('已办结');
+
+  // The resident sees the outcome (live) and rates it; the issue closes.
+  await expect(resident.getByTestId('grid-outcome')).toHaveText('已更换道闸电机，恢复正常通行', {
+    timeout: 20_000,
+  });
+  await resident.getByTestId('grid-action-rate').click();
+  await resident.locator('#grid-action-ok').click();
+  await expect(resident.getByTestId('grid-status')).toHaveText('已关闭');
+  await expect(resident.getByTestId('grid-timeline')).toContainText('上报人评价');
+});
