@@ -65,7 +65,7 @@ async function startServer(config: Config): Promise<ChildProcess> {
 }
 
 beforeAll(async () => {
-  ctx = await startTestApp('collabcrash', { COLLAB_FLUSH_MS: '200' });
+  ctx = await startTestApp('collabcrash');
   port = await freePort();
   child = await startServer(ctx.config);
 }, 60_000);

@@ -6,6 +6,7 @@ import type { AppContext } from '../context.js';
 import { encodeAwareness, encodeSyncUpdate } from './protocol.js';
 import { type Relay, RelayKind } from './relay.js';
 import type { UpdateStore } from './store.js';
+import type { Writer } from './writer.js';
 
 /** One client connection to a loaded document. */
 export interface Conn {
@@ -21,16 +22,13 @@ export const RELAY_ORIGIN = Symbol('relay');
 export const SERVER_ORIGIN = Symbol('server');
 
 export interface RoomOptions {
-  flushMs: number;
   compactAfter: number;
-  onFlushed?: (room: Room) => void;
 }
 
 /**
- * A document loaded in this process: its Y.Doc and Awareness, its local connections and its write-behind
- * buffer. Every update that reaches the doc from a local connection or from the server itself is relayed
- * to the other processes at once and stored within `flushMs` (merged into one record per flush). Flushes
- * of one document are serialized: there is never more than one write of a document in flight.
+ * A document loaded in this process: its Y.Doc and Awareness and its local connections. Every update that
+ * reaches the doc from a local connection or from the server itself is sent to the other local clients and
+ * relayed to the other processes at once, and handed to the process's writer (stored within `flushMs`).
  */
 export class Room {
   readonly doc = new Y.Doc();
@@ -41,9 +39,6 @@ export class Room {
   storedCount = 0;
   /** Counts local changes since the last plain-text refresh. */
   dirtySinceText = false;
-  private pending: Uint8Array[] = [];
-  private flushTimer: NodeJS.Timeout | null = null;
-  private flushChain: Promise<void> = Promise.resolve();
   private compacting = false;
   unloadTimer: NodeJS.Timeout | null = null;
   closing = false;
@@ -53,6 +48,7 @@ export class Room {
     private readonly ctx: AppContext,
     private readonly store: UpdateStore,
     private readonly relay: Relay,
+    private readonly writer: Writer,
     private readonly options: RoomOptions,
   ) {
     // Awareness is not stored; the server has no presence of its own.
@@ -76,11 +72,7 @@ export class Room {
     this.relay.publish(this.id, RelayKind.update, update);
     this.bytes += update.length;
     this.dirtySinceText = true;
-    this.pending.push(update);
-    this.flushTimer ??= setTimeout(() => {
-      this.flushTimer = null;
-      void this.flush();
-    }, this.options.flushMs);
+    this.writer.add(this.docId, update);
   }
 
   private onAwareness({ added, updated, removed }: AwarenessChange, origin: unknown): void {
@@ -100,33 +92,16 @@ export class Room {
     if (origin !== RELAY_ORIGIN) this.relay.publish(this.id, RelayKind.awareness, update);
   }
 
-  /** Writes the buffered updates as one record. Resolves when everything buffered so far is stored. */
+  /** Resolves when every update buffered so far (this document's included) is stored. */
   flush(): Promise<void> {
-    if (this.flushTimer) {
-      clearTimeout(this.flushTimer);
-      this.flushTimer = null;
-    }
-    this.flushChain = this.flushChain.then(() => this.writePending());
-    return this.flushChain;
+    return this.writer.flush();
   }
 
-  private async writePending(): Promise<void> {
-    while (this.pending.length > 0) {
-      const batch = this.pending;
-      this.pending = [];
-      const merged = batch.length === 1 ? (batch[0] as Uint8Array) : Y.mergeUpdates(batch);
-      try {
-        await this.store.append(this.docId, 'update', merged);
-        this.storedCount += 1;
-      } catch (error) {
-        // Keep the edits and retry: nothing acknowledged by a client may be lost.
-        this.pending = [...batch, ...this.pending];
-        this.ctx.log.error({ err: error, docId: this.id }, 'collab: storing updates failed; retrying');
-        await new Promise((resolve) => setTimeout(resolve, 500));
-      }
-    }
-    this.options.onFlushed?.(this);
-    if (this.storedCount > this.options.compactAfter && !this.compacting) void this.compact();
+  /** After a write of this document: count the record; returns the compaction when one starts. */
+  written(): Promise<void> | null {
+    this.storedCount += 1;
+    if (this.storedCount > this.options.compactAfter && !this.compacting) return this.compact();
+    return null;
   }
 
   private async compact(): Promise<void> {
@@ -155,12 +130,7 @@ export class Room {
     Y.applyUpdate(this.doc, update, RELAY_ORIGIN);
   }
 
-  hasPending(): boolean {
-    return this.pending.length > 0 || this.flushTimer !== null;
-  }
-
   destroy(): void {
-    if (this.flushTimer) clearTimeout(this.flushTimer);
     if (this.unloadTimer) clearTimeout(this.unloadTimer);
     this.awareness.destroy();
     this.doc.destroy();

@@ -18,6 +18,7 @@ import {
 import { createRelay, RelayKind } from './relay.js';
 import { type Conn, RELAY_ORIGIN, Room, SERVER_ORIGIN, send } from './room.js';
 import { createUpdateStore } from './store.js';
+import { createWriter } from './writer.js';
 
 /** What the collaboration server needs from the documents domain. */
 export interface CollabDocuments {
@@ -35,7 +36,8 @@ export interface CollabOptions {
 }
 
 const PATH_PREFIX = '/collab/';
-const TEXT_INTERVAL_MS = 2_000;
+/** Plain text and automatic versions are refreshed at most this often per document (and on unload). */
+const TEXT_INTERVAL_MS = 10_000;
 
 interface ControlMessage {
   type: 'doc-access';
@@ -61,6 +63,22 @@ export function createCollab(ctx: AppContext, options: CollabOptions) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: cfg.COLLAB_MAX_UPDATE_BYTES * 2 + 1024 });
   let closed = false;
 
+  /** Background work (plain text, compaction) that close() waits for before the clients shut. */
+  const inflight = new Set<Promise<unknown>>();
+  function track<T>(promise: Promise<T>): Promise<T> {
+    inflight.add(promise);
+    void promise.finally(() => inflight.delete(promise)).catch(() => undefined);
+    return promise;
+  }
+  const writer = createWriter(ctx, store, cfg.COLLAB_FLUSH_MS, (docIds) => {
+    for (const id of docIds) {
+      const room = rooms.get(id);
+      if (!room) continue;
+      const compaction = room.written();
+      if (compaction) void track(compaction);
+      void contentChanged(room, false);
+    }
+  });
   const relay = createRelay(ctx, {
     onDocMessage(docId, kind, payload) {
       const room = rooms.get(docId);
@@ -103,7 +121,7 @@ export function createCollab(ctx: AppContext, options: CollabOptions) {
     }
     room.dirtySinceText = false;
     lastText.set(room, now);
-    return options.documents.contentChanged(room.docId, room.doc).catch((error: unknown) => {
+    return track(options.documents.contentChanged(room.docId, room.doc)).catch((error: unknown) => {
       room.dirtySinceText = true;
       ctx.log.error({ err: error, docId: room.id }, 'collab: saving plain text failed');
     });
@@ -111,11 +129,7 @@ export function createCollab(ctx: AppContext, options: CollabOptions) {
 
   async function load(docId: string): Promise<Room> {
     const oid = new ObjectId(docId);
-    const room = new Room(oid, ctx, store, relay, {
-      flushMs: cfg.COLLAB_FLUSH_MS,
-      compactAfter: cfg.COLLAB_COMPACT_AFTER,
-      onFlushed: (r) => void contentChanged(r, false),
-    });
+    const room = new Room(oid, ctx, store, relay, writer, { compactAfter: cfg.COLLAB_COMPACT_AFTER });
     // Subscribe first, then read: whatever another process relays meanwhile is not missed.
     await relay.join(docId);
     try {
@@ -176,7 +190,7 @@ export function createCollab(ctx: AppContext, options: CollabOptions) {
     room.unloadTimer = setTimeout(() => {
       room.unloadTimer = null;
       if (room.conns.size > 0 || (holds.get(room) ?? 0) > 0) return;
-      void unload(room);
+      void track(unload(room));
     }, cfg.COLLAB_UNLOAD_GRACE_MS);
   }
 
@@ -390,11 +404,13 @@ export function createCollab(ctx: AppContext, options: CollabOptions) {
     async close(): Promise<void> {
       closed = true;
       for (const room of [...rooms.values()]) {
+        if (room.closing) continue; // already unloading: awaited below with the other background work
         for (const conn of room.conns.values())
           closeConn(conn.ws, CollabCloseCodes.UNAVAILABLE, 'server closing');
         room.conns.clear();
         await unload(room).catch((error: unknown) => ctx.log.error({ err: error }, 'collab: unload failed'));
       }
+      await Promise.allSettled([...inflight]);
       for (const client of wss.clients) client.terminate();
       wss.close();
       await relay.close();

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Binary, type Collection, type ObjectId } from 'mongodb';
+import { Binary, type Collection, MongoBulkWriteError, type ObjectId } from 'mongodb';
 import * as Y from 'yjs';
 import type { AppContext } from '../context.js';
 import { isDuplicateKey } from '../db/mongo.js';
@@ -80,9 +80,49 @@ export function createUpdateStore(ctx: AppContext) {
     throw new Error(`could not allocate a clock for document ${docId.toHexString()}`);
   }
 
+  /**
+   * Appends one record per document in one round trip each to Redis (pipelined INCRs) and MongoDB
+   * (unordered insertMany). A record that hits a duplicate clock is retried alone with a re-seeded clock.
+   */
+  async function appendMany(batch: { docId: ObjectId; update: Uint8Array }[]): Promise<void> {
+    if (batch.length === 0) return;
+    const pipeline = ctx.redis.pipeline();
+    for (const b of batch) pipeline.incr(clockKey(b.docId));
+    const clocks = ((await pipeline.exec()) ?? []).map(([error, value]) => {
+      if (error) throw error;
+      return Number(value);
+    });
+    const now = ctx.now();
+    const docs: DocUpdateRecord[] = batch.map((b, i) => ({
+      docId: b.docId,
+      clock: clocks[i] as number,
+      kind: 'update',
+      update: new Binary(b.update),
+      bytes: b.update.length,
+      createdAt: now,
+    }));
+    try {
+      await records.insertMany(docs, { ordered: false });
+    } catch (error) {
+      if (!(error instanceof MongoBulkWriteError)) throw error;
+      const failed = new Set(
+        (Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors]).map((e) => {
+          if (e.code !== 11000) throw error;
+          return e.index;
+        }),
+      );
+      for (const index of failed) {
+        const b = batch[index] as { docId: ObjectId; update: Uint8Array };
+        await ctx.redis.eval(RAISE_CLOCK, 1, clockKey(b.docId), String(await maxClock(b.docId)));
+        await append(b.docId, 'update', b.update);
+      }
+    }
+  }
+
   return {
     records,
     append,
+    appendMany,
 
     /** Every stored record of a document, oldest first. */
     async load(docId: ObjectId): Promise<{ updates: Uint8Array[]; count: number; bytes: number }> {

@@ -5,7 +5,7 @@ import {
   type DocumentSummary,
   formatDocName,
 } from '@zhibu/shared';
-import type { ObjectId } from 'mongodb';
+import { ObjectId } from 'mongodb';
 import type { AppContext } from '../../context.js';
 import { notFound } from '../../http/app-error.js';
 import { loadScope, type Scope } from '../permissions/index.js';
@@ -47,11 +47,17 @@ export async function documentAccessOf(
   docId: string,
   kind?: DocumentKind,
 ): Promise<DocumentAccess | null> {
-  const doc = await createDocumentsRepo(ctx.db).findById(docId);
+  const repo = createDocumentsRepo(ctx.db);
+  if (!/^[0-9a-f]{24}$/.test(docId)) return null;
+  // Independent reads in parallel: this runs on every collaboration connect (cold-load latency).
+  const [doc, scope, latest] = await Promise.all([
+    repo.findById(docId),
+    loadScope(ctx, userId).catch(() => null),
+    repo.latestEvent(new ObjectId(docId)),
+  ]);
   if (!doc || (kind && doc.kind !== kind)) return null;
-  const scope = await loadScope(ctx, userId).catch(() => null);
   if (!scope) return 'none';
-  return accessFor(scope, doc, (await statusOf(ctx, doc)).status);
+  return accessFor(scope, doc, latest?.status ?? doc.status);
 }
 
 /** Loads a document the scope may read; 404 for documents it may not see (no existence leak). */
