@@ -73,8 +73,10 @@ export const ChannelSummary = Type.Composite([
     lastEventSeq: Type.Integer(),
     canPost: Type.Boolean(),
     canModerate: Type.Boolean(),
-    /** DMs: the other people in it. */
+    /** DMs: the people in it. */
     memberIds: Type.Array(Id),
+    /** What to show: the channel's name, or for a DM the other person's name. */
+    title: Type.String(),
   }),
 ]);
 export type ChannelSummary = Static<typeof ChannelSummary>;

@@ -166,6 +166,25 @@ export function createChannelsService(
         .toArray(),
     ]);
     const readMap = new Map(reads.map((r) => [r.channelId.toHexString(), r.readSeq]));
+    const people = dmMembers.length
+      ? await ctx.db
+          .collection<{ _id: ObjectId; displayName: string }>('users')
+          .find({
+            _id: {
+              $in: [...new Set(dmMembers.map((m) => m.userId.toHexString()))].map((i) => new ObjectId(i)),
+            },
+          })
+          .project<{ _id: ObjectId; displayName: string }>({ displayName: 1 })
+          .toArray()
+      : [];
+    const nameOf = new Map(people.map((p) => [p._id.toHexString(), p.displayName]));
+    const titleOf = (doc: ChannelDoc) => {
+      if (doc.kind !== 'dm' && (doc.kind !== 'groupDm' || doc.name)) return doc.name;
+      const others = dmMembers
+        .filter((m) => m.channelId.equals(doc._id) && m.userId.toHexString() !== userId)
+        .map((m) => nameOf.get(m.userId.toHexString()) ?? '');
+      return others.join('、') || doc.name;
+    };
     return Promise.all(
       docs.map(async (doc, i) => {
         const id = doc._id.toHexString();
@@ -193,6 +212,7 @@ export function createChannelsService(
           canPost: rights.post && !doc.archived,
           canModerate: rights.moderate,
           memberIds: dmMembers.filter((m) => m.channelId.equals(doc._id)).map((m) => m.userId.toHexString()),
+          title: titleOf(doc),
         };
       }),
     );
