@@ -102,13 +102,24 @@ interface Editor {
 
 /** Runs the load against one server; returns its figures. */
 async function runLoad(target: Target) {
-  const rssBefore = rssKiB(target.pid);
   const editors: Editor[][] = [];
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
   let measuring = false;
 
+  // RSS per document: measured between 20% and 100% of the documents loaded, so that the process's
+  // one-off warm-up (code paths compiled, pools filled) is not counted as per-document memory.
+  const warm = Math.max(1, Math.floor(DOCS / 5));
+  let rssWarm = 0;
   for (let i = 0; i < DOCS; i++) {
+    if (i === warm) {
+      await until(
+        () => editors.every((row) => row.every((e) => e.provider.synced)),
+        `${target.name}: warm synced`,
+      );
+      await sleep(1000);
+      rssWarm = rssKiB(target.pid);
+    }
     const row: Editor[] = [];
     for (let j = 0; j < EDITORS; j++) {
       const doc = new Y.Doc();
@@ -208,7 +219,7 @@ async function runLoad(target: Target) {
     updates,
     cpuMsPerUpdate: ((cpu1 - cpu0) * 1000) / Math.max(1, updates),
     cpuPercent: ((cpu1 - cpu0) / SECONDS) * 100,
-    rssPerDocKiB: (rssLoaded - rssBefore) / DOCS,
+    rssPerDocKiB: (rssLoaded - rssWarm) / (DOCS - warm),
   };
 }
 
