@@ -85,8 +85,9 @@ export function createGridRepo(db: Db) {
     },
 
     /**
-     * Writes the projection unless a newer one is already there. A lost race leaves an older cache at
-     * worst; every reader of one issue rebuilds from events, and the sweeper rewrites stale caches.
+     * Writes the projection unless a newer one is already there. A lost race (FerretDB does not make the
+     * filter atomic) leaves an older cache at worst; detail reads rebuild from events, and the sweeper
+     * rewrites caches older than their log.
      */
     async saveProjection(state: IssueState): Promise<void> {
       const _id = new ObjectId(state.id);
@@ -110,12 +111,12 @@ export function createGridRepo(db: Db) {
         lat: state.location?.lat ?? null,
         lng: state.location?.lng ?? null,
       };
-      const current = await issues.findOne({ _id }, { projection: { version: 1 } });
-      if (current && current.version >= state.version) return;
-      await issues.replaceOne({ _id }, doc, { upsert: true }).catch((error: unknown) => {
-        // Two first writers of one projection: the other one won, and a reader repairs if it was older.
-        if (!isDuplicateKey(error)) throw error;
-      });
+      // One round trip: replace an older cache, or insert; a newer cache makes the upsert collide (ignored).
+      await issues
+        .replaceOne({ _id, version: { $lt: state.version } }, doc, { upsert: true })
+        .catch((error: unknown) => {
+          if (!isDuplicateKey(error)) throw error;
+        });
     },
 
     findIssues(filter: Filter<GridIssueDoc>, limit: number, cursor?: string) {

@@ -119,9 +119,28 @@ export function createRoutingService(core: GridCore) {
   const settings: Collection<{ _id: string; departmentId: string | null }> =
     db.collection('grid_routing_settings');
 
-  async function fallbackDepartment(): Promise<string | null> {
-    return (await settings.findOne({ _id: 'fallback' }))?.departmentId ?? null;
+  /**
+   * The rule table and fallback are read at most once a second per process: routing is the hot path and
+   * rules change rarely. An admin's edit applies to reports routed a second later; this process's own
+   * edits apply at once.
+   */
+  let cached: { at: number; rules: GridRule[]; fallback: string | null } | null = null;
+  const CACHE_MS = 1000;
+  async function loadCache() {
+    if (!cached || Date.now() - cached.at > CACHE_MS) {
+      const [all, fallback] = await Promise.all([
+        rules.find({ enabled: true }).toArray(),
+        settings.findOne({ _id: 'fallback' }),
+      ]);
+      cached = { at: Date.now(), rules: all.map(toRule), fallback: fallback?.departmentId ?? null };
+    }
+    return cached;
   }
+  const enabledRules = async () => (await loadCache()).rules;
+  const fallbackDepartment = async () => (await loadCache()).fallback;
+  const invalidate = () => {
+    cached = null;
+  };
 
   async function departmentExists(id: string): Promise<boolean> {
     return (await db.collection('departments').countDocuments({ _id: new ObjectId(id) }, { limit: 1 })) > 0;
@@ -164,8 +183,7 @@ export function createRoutingService(core: GridCore) {
         reason: `category "other": dispatcher (suggested: ${state.suggestedCategory ?? 'none'})`,
       };
     }
-    const all = (await rules.find({ enabled: true }).toArray()).map(toRule);
-    return matchRules(all, state, await fallbackDepartment());
+    return matchRules(await enabledRules(), state, await fallbackDepartment());
   }
 
   /** The routing job: routes the issue once for the request at `version`; a repeat does nothing. */
@@ -215,6 +233,7 @@ export function createRoutingService(core: GridCore) {
       if (!(await departmentExists(body.departmentId))) throw new AppError('NOT_FOUND', 'No such department');
       const doc: RuleDoc = { _id: new ObjectId(), ...body, updatedAt: core.ctx.now() };
       await rules.insertOne(doc);
+      invalidate();
       return toRule(doc);
     },
     /** Rules are configuration edited by admins; the last save wins. */
@@ -223,11 +242,13 @@ export function createRoutingService(core: GridCore) {
       const doc: RuleDoc = { _id: new ObjectId(id), ...body, updatedAt: core.ctx.now() };
       const res = await rules.replaceOne({ _id: doc._id }, doc);
       if (res.matchedCount === 0) throw new AppError('NOT_FOUND', 'No such rule');
+      invalidate();
       return toRule(doc);
     },
     async deleteRule(id: string): Promise<void> {
       const res = await rules.deleteOne({ _id: new ObjectId(id) });
       if (res.deletedCount === 0) throw new AppError('NOT_FOUND', 'No such rule');
+      invalidate();
     },
     async getSettings() {
       return { fallbackDepartmentId: await fallbackDepartment() };
@@ -241,6 +262,7 @@ export function createRoutingService(core: GridCore) {
         { departmentId: fallbackDepartmentId },
         { upsert: true },
       );
+      invalidate();
       return { fallbackDepartmentId };
     },
   };
