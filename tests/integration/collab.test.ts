@@ -265,6 +265,33 @@ describe('protocol errors', () => {
   });
 });
 
+describe('size cap', () => {
+  it('closes a connection whose edits would grow the document past the cap, and keeps what was stored', async () => {
+    const capped = await buildApp({ ...ctx.config, COLLAB_MAX_DOC_BYTES: 20_000 });
+    try {
+      await capped.listen({ port: 0, host: '127.0.0.1' });
+      const { members, doc } = await minutesWithMembers(1);
+      const writer = open(portOf(capped.server), doc.docName, members[0]!.user.token);
+      await synced(writer);
+      for (let i = 0; i < 30 && !writer.closes.includes(CollabCloseCodes.TOO_LARGE); i++) {
+        appendParagraph(writer.doc, `${i}:${'长'.repeat(1000)}`);
+        await new Promise((r) => setTimeout(r, 30));
+      }
+      await until(() => writer.closes.includes(CollabCloseCodes.TOO_LARGE), 'closed with 4413');
+      writer.provider.destroy();
+      // What was accepted before the cap is intact and readable on another process.
+      const reader = open(portB, doc.docName, members[0]!.user.token);
+      await synced(reader);
+      const stored = paragraphs(reader.doc).filter((p) => /^\d+:/.test(p));
+      expect(stored.length).toBeGreaterThan(0);
+      expect(stored.length).toBeLessThan(30);
+      expect(stored.every((p) => p.length === p.indexOf(':') + 1 + 1000)).toBe(true);
+    } finally {
+      await capped.close();
+    }
+  });
+});
+
 function encodeVarUint(n: number): Buffer {
   const bytes: number[] = [];
   while (n > 127) {
