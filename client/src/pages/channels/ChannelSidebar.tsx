@@ -54,7 +54,7 @@ export function ChannelSidebar({
           children: g.items.map((c) => ({
             key: c.id,
             label: (
-              <span className="zb-chat-channel-item" data-channel-id={c.id}>
+              <span className="zb-chat-channel-item" data-channel-id={c.id} data-kind={c.kind}>
                 <span className={c.unread > 0 ? 'zb-chat-unread-name' : undefined}>
                   {c.kind === 'dm' || c.kind === 'groupDm' ? '' : '# '}
                   {names(c)}

@@ -93,7 +93,7 @@ export function Composer({ channelId, members, threadRootId, disabled, placehold
   };
 
   return (
-    <div className="zb-chat-composer">
+    <div className="zb-chat-composer" data-testid="composer">
       {files.length > 0 && (
         <Space wrap size={4} style={{ marginBottom: 4 }}>
           {files.map((f) => (
@@ -128,7 +128,6 @@ export function Composer({ channelId, members, threadRootId, disabled, placehold
           }
         }}
         aria-label={t('channels:composerPlaceholder')}
-        data-testid="composer"
       />
       <div className="zb-chat-composer-bar">
         <Space size={4}>
