@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { expect, type Page, test } from '@playwright/test';
+import { expect, type Page, type Route, test } from '@playwright/test';
 import { E2E_ADMIN, root } from './support/stack.js';
 
 const screenshots = path.join(root, 'test-results', 'screenshots');
@@ -16,10 +16,24 @@ async function signIn(page: Page, username: string, password: string) {
   await expect(page.getByTestId('main-nav')).toBeVisible();
 }
 
+/** The signed-in user's unread count, straight from the API (not from the page's cache). */
+async function unreadFromApi(page: Page): Promise<number> {
+  const token = await page.evaluate(
+    () => (JSON.parse(localStorage.getItem('zhibu.session') ?? '{}') as { accessToken?: string }).accessToken,
+  );
+  const response = await page.request.get('/api/v1/notifications/unread-count', {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  expect(response.status()).toBe(200);
+  return ((await response.json()) as { count: number }).count;
+}
+
 test('the admin creates a virtual branch and invites a member, who joins through the link and sees the branch', async ({
   page,
   browser,
 }) => {
+  // A long journey on two shared cores: give it room (each step still has its own expect timeout).
+  test.setTimeout(180_000);
   const suffix = Date.now().toString(36).slice(-5);
   const committeeName = `浦东新区物流行业党委 ${suffix}`;
   const branchName = `长三角快递小哥虚拟党支部 ${suffix}`;
@@ -72,6 +86,8 @@ test('the admin creates a virtual branch and invites a member, who joins through
   // Invite a member into the branch; the link is shown once.
   await page.getByTestId('invite-from-branch').click();
   await expect(page).toHaveURL(/\/admin\/invitations\?branchId=[0-9a-f]{24}/);
+  await expect(page.getByTestId('invitations-table')).toBeVisible();
+  const unreadBefore = await unreadFromApi(page);
   await page.getByTestId('new-invitation').click();
   const inviteDialog = page.getByRole('dialog');
   await inviteDialog.getByTestId('invitee-name').fill(member.name);
@@ -82,6 +98,27 @@ test('the admin creates a virtual branch and invites a member, who joins through
   await page.getByRole('button', { name: /确\s*定/ }).click();
   await expect(page.getByTestId('invitations-table')).toContainText(member.name);
   await expect(page.getByTestId('invitations-table')).toContainText('待接受');
+
+  // The workers tell the inviter that the invitation went out: the bell counts it, the drawer lists it.
+  // (Other specs share this stack and its admin, so count relative to what was unread before.)
+  const unread = page.getByTestId('notification-badge').locator('sup');
+  const unreadCount = async () => Number((await unread.count()) > 0 ? await unread.getAttribute('title') : 0);
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByTestId('invitations-table')).toContainText(member.name);
+    expect(await unreadCount()).toBe(unreadBefore + 1);
+  }).toPass({ timeout: 30_000 });
+  await page.getByTestId('notification-bell').click();
+  const drawer = page.getByRole('dialog');
+  const sent = drawer
+    .getByRole('listitem')
+    .filter({ hasText: '邀请已发送' })
+    .filter({ hasText: member.name });
+  await expect(sent).toBeVisible();
+  await sent.getByRole('button', { name: '标为已读' }).click();
+  await expect(sent.getByRole('button', { name: '标为已读' })).toHaveCount(0);
+  await expect.poll(unreadCount).toBe(unreadBefore);
+  await page.keyboard.press('Escape');
 
   // The member, in a browser of their own, opens the link, chooses username and password, and joins.
   const memberContext = await browser.newContext();
@@ -141,22 +178,23 @@ test('an expired access token is refreshed once for concurrent requests; a revok
   const before = await stored();
   expect(before?.refreshToken).toBeTruthy();
 
-  // The next three API calls answer as if the access token had expired (the page makes them concurrently
-  // on load: /me, /me/memberships, /notifications/unread-count). Everything else is the real server.
+  // The first three API calls the page makes on load (/me, /me/memberships, unread count…) are held until
+  // all three have arrived, then answered together as if the access token had expired: three concurrent
+  // 401s. Everything else goes to the real server.
+  const expired = {
+    status: 401,
+    contentType: 'application/json',
+    body: JSON.stringify({ code: 'TOKEN_EXPIRED', message: 'The token has expired' }),
+  };
   let expireNext = 3;
+  const held: Route[] = [];
   await page.route(
     (url) => url.pathname.startsWith('/api/v1/') && !url.pathname.startsWith('/api/v1/auth/'),
     async (route) => {
-      if (expireNext > 0) {
-        expireNext -= 1;
-        await route.fulfill({
-          status: 401,
-          contentType: 'application/json',
-          body: JSON.stringify({ code: 'TOKEN_EXPIRED', message: 'The token has expired' }),
-        });
-      } else {
-        await route.continue();
-      }
+      if (expireNext === 0) return route.continue();
+      expireNext -= 1;
+      held.push(route);
+      if (expireNext === 0) await Promise.all(held.splice(0).map((r) => r.fulfill(expired)));
     },
   );
   const refreshes: string[] = [];

@@ -57,7 +57,7 @@ export function NotificationBell() {
 
   return (
     <>
-      <Badge count={count} size="small" overflowCount={99}>
+      <Badge count={count} size="small" overflowCount={99} data-testid="notification-badge">
         <Button
           type="text"
           shape="circle"

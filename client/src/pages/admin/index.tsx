@@ -27,7 +27,8 @@ export default function AdminPage() {
         items={sections.map((s) => ({
           key: s,
           label: t(`sections.${s}`),
-          onClick: () => void navigate(`/admin/${s}`),
+          // Keep the branch in view (?branchId=) when moving between sections.
+          onClick: () => void navigate(`/admin/${s}${location.search}`),
         }))}
         style={{ marginBottom: 24 }}
         data-testid="admin-sections"
