@@ -59,7 +59,7 @@ async function startServer(config: Config): Promise<ChildProcess> {
       }
     },
     'server child up',
-    30_000,
+    90_000, // a cold start compiles the server with tsx: slow on a busy two-core machine
   );
   return proc;
 }
@@ -68,7 +68,7 @@ beforeAll(async () => {
   ctx = await startTestApp('collabcrash');
   port = await freePort();
   child = await startServer(ctx.config);
-}, 60_000);
+}, 120_000);
 afterAll(async () => {
   child?.kill('SIGKILL');
   await ctx.close();
@@ -145,5 +145,5 @@ describe('kill -9 of the server while clients edit', () => {
       fresh.provider.destroy();
       for (const c of clients) c.provider.destroy();
     }
-  }, 60_000);
+  }, 180_000);
 });

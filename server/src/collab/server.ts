@@ -140,7 +140,10 @@ export function createCollab(ctx: AppContext, options: CollabOptions) {
         if (template) await store.insertTemplate(oid, template);
         stored = await store.load(oid);
       }
-      if (stored.updates.length > 0) Y.applyUpdate(room.doc, Y.mergeUpdates(stored.updates), RELAY_ORIGIN);
+      // One transaction, one update at a time: much cheaper than Y.mergeUpdates of many records.
+      room.doc.transact(() => {
+        for (const update of stored.updates) Y.applyUpdate(room.doc, update, RELAY_ORIGIN);
+      }, RELAY_ORIGIN);
       room.bytes = stored.bytes;
       room.storedCount = stored.count;
     } catch (error) {
@@ -204,7 +207,15 @@ export function createCollab(ctx: AppContext, options: CollabOptions) {
       holds.delete(room);
       lastText.delete(room);
       await relay.leave(room.id).catch(() => undefined);
+      const storedCount = room.storedCount;
       room.destroy();
+      // Leave a compact document behind, so that the next cold load applies one snapshot instead of many
+      // records. In the background: a concurrent load is safe (it reads duplicates at worst).
+      if (storedCount > 2 && !closed) {
+        void track(store.compact(room.docId)).catch((error: unknown) =>
+          ctx.log.error({ err: error, docId: room.id }, 'collab: compaction after unload failed'),
+        );
+      }
     }
   }
 
