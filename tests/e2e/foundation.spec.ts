@@ -220,3 +220,29 @@ test('an expired access token is refreshed once for concurrent requests; a revok
   await expect(page).toHaveURL(/\/login$/);
   expect(await stored()).toBeNull();
 });
+
+test('a resident registers themselves and sees only grid issues', async ({ page }) => {
+  const username = `resident_${Date.now().toString(36).slice(-6)}`;
+  await page.goto('/login');
+  await page.getByRole('link', { name: '注册账号' }).click();
+  await expect(page).toHaveURL(/\/register$/);
+  await page.getByLabel('用户名', { exact: true }).fill(username);
+  await page.getByLabel('姓名').fill('周阿姨');
+  await page.getByLabel('密码', { exact: true }).fill('resident-password-1');
+  await page.getByLabel('确认密码').fill('resident-password-2');
+  await page.getByRole('button', { name: /注\s*册/ }).click();
+  await expect(page.getByText('两次输入的密码不一致')).toBeVisible();
+  await page.getByLabel('确认密码').fill('resident-password-1');
+  await page.getByRole('button', { name: /注\s*册/ }).click();
+
+  await expect(page).toHaveURL(/\/grid/);
+  const nav = page.getByTestId('main-nav');
+  await expect(nav.getByText('网格事项', { exact: true })).toBeVisible();
+  for (const hidden of ['频道', '组织生活', '学习', '看板', '管理']) {
+    await expect(nav.getByText(hidden, { exact: true })).toHaveCount(0);
+  }
+  // The admin pages are not reachable by URL either.
+  await page.goto('/admin/members');
+  await expect(page).toHaveURL(/\/grid/);
+  await expect(page.getByTestId('user-menu')).toContainText('周阿姨');
+});
