@@ -95,6 +95,14 @@ export async function attachRealtime(app: App, ctx: AppContext, deps: RouteDeps)
     if (userId) await resync(userId);
   });
 
+  // Presence writes still running when the server closes are awaited before Redis is closed.
+  const pending = new Set<Promise<unknown>>();
+  const track = <T>(p: Promise<T>): Promise<T> => {
+    pending.add(p);
+    void p.finally(() => pending.delete(p)).catch(() => undefined);
+    return p;
+  };
+
   function onPresenceChange(userId: string, before: string, after: string) {
     if (before !== after) io.to(presenceRoom(userId)).emit('presence', { userId, status: after as 'online' });
   }
@@ -127,7 +135,7 @@ export async function attachRealtime(app: App, ctx: AppContext, deps: RouteDeps)
       try {
         const readable = await domain.channels.readableIds(userId);
         socket.join(readable.map((id) => channelRoom(id.toHexString())));
-        const { before, after } = await presence.set(userId, socket.id, 'online');
+        const { before, after } = await track(presence.set(userId, socket.id, 'online'));
         onPresenceChange(userId, before, after);
         socket.emit('hello', { protocolVersion: PROTOCOL_VERSION, userId, recovered: socket.recovered });
       } catch (error) {
@@ -136,7 +144,7 @@ export async function attachRealtime(app: App, ctx: AppContext, deps: RouteDeps)
       }
     })();
     socket.on('disconnect', () => {
-      presence.set(userId, socket.id, null).then(
+      track(presence.set(userId, socket.id, null)).then(
         ({ before, after }) => onPresenceChange(userId, before, after),
         (error: unknown) => ctx.log.warn({ err: error }, 'presence update failed'),
       );
@@ -159,6 +167,7 @@ export async function attachRealtime(app: App, ctx: AppContext, deps: RouteDeps)
     clearInterval(heartbeat);
     io.local.disconnectSockets(true);
     io.engine.close();
+    await Promise.allSettled([...pending]);
     await unsubscribe();
     await domain.close();
     await Promise.all([pub.quit().catch(() => undefined), sub.quit().catch(() => undefined)]);

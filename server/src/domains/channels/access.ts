@@ -27,6 +27,8 @@ export interface UserAccess {
   scope: Scope;
   /** Channels the user is an explicit member of (topic invites, DMs). */
   memberOf: Set<string>;
+  /** Channel id → end of a mute of this user there (moderators' mutes drop the cached access). */
+  mutedUntil: Map<string, Date>;
   loadedAt: number;
 }
 
@@ -115,13 +117,15 @@ export function createAccessCache(ctx: AppContext, cols: Collections) {
   const channels = new Map<string, { at: number; doc: Promise<ChannelDoc | null> }>();
 
   async function load(userId: string): Promise<UserAccess> {
-    const [scope, memberships] = await Promise.all([
+    const [scope, memberships, mutes] = await Promise.all([
       loadScope(ctx, userId),
       cols.members.find({ userId: new ObjectId(userId) }, { projection: { channelId: 1 } }).toArray(),
+      cols.mutes.find({ userId: new ObjectId(userId), until: { $gt: ctx.now() } }).toArray(),
     ]);
     return {
       scope,
       memberOf: new Set(memberships.map((m) => m.channelId.toHexString())),
+      mutedUntil: new Map(mutes.map((m) => [m.channelId.toHexString(), m.until])),
       loadedAt: Date.now(),
     };
   }

@@ -2,14 +2,16 @@ import { ChannelLimits } from '@zhibu/shared';
 import type { Redis } from 'ioredis';
 import type { ObjectId } from 'mongodb';
 import { AppError } from '../../http/app-error.js';
-import type { ChannelDoc, Collections } from './model.js';
+import type { UserAccess } from './access.js';
+import type { ChannelDoc } from './model.js';
 
 /** Sending rate, slow mode and mutes. Counters live in Redis so every process sees the same budget. */
-export function createSendLimits(redis: Redis, prefix: string, cols: Collections, now: () => Date) {
+export function createSendLimits(redis: Redis, prefix: string, now: () => Date) {
   return {
-    async check(channel: ChannelDoc, userId: ObjectId, exempt: boolean): Promise<void> {
-      const mute = await cols.mutes.findOne({ _id: `${channel._id.toHexString()}:${userId.toHexString()}` });
-      if (mute && mute.until.getTime() > now().getTime()) throw new AppError('CHANNEL_MUTED');
+    /** `access` carries the user's mutes (loaded with their access, dropped when a moderator mutes). */
+    async check(channel: ChannelDoc, userId: ObjectId, exempt: boolean, access: UserAccess): Promise<void> {
+      const until = access.mutedUntil.get(channel._id.toHexString());
+      if (until && until.getTime() > now().getTime()) throw new AppError('CHANNEL_MUTED');
 
       const window = Math.floor(now().getTime() / 1000 / ChannelLimits.sendRateWindowSeconds);
       const rateKey = `${prefix}:rate:send:${userId.toHexString()}:${window}`;

@@ -10,13 +10,13 @@ import { type Filter, ObjectId } from 'mongodb';
 import type { AppContext } from '../../context.js';
 import { isDuplicateKey } from '../../db/mongo.js';
 import { AppError } from '../../http/app-error.js';
-import type { AccessCache } from './access.js';
+import type { AccessCache, ChannelRights } from './access.js';
 import { type ChannelsService, seqKey } from './channels.js';
 import type { Counters } from './counters.js';
 import type { EventLog } from './events.js';
 import type { createSendLimits } from './limits.js';
 import { parseMentions } from './mentions.js';
-import type { Collections, MessageDoc } from './model.js';
+import type { ChannelDoc, Collections, MessageDoc } from './model.js';
 import { indexTerms } from './ngrams.js';
 import type { Presenter } from './present.js';
 import type { ReadStateService } from './read-state.js';
@@ -77,17 +77,42 @@ export function createMessagesService(deps: MessageDeps) {
   ): Promise<{ message: Message; duplicate: boolean }> {
     const { channel, rights } = await access.rights(userId, payload.channelId);
     const me = new ObjectId(userId);
-    // A re-send (same client id) answers with what was stored, before any limit is counted again.
-    const before = await existing(channel._id, payload.clientId, userId);
-    if (before) return { message: before, duplicate: true };
+    // A re-send (same client id) answers with what was stored, before any limit is counted again and
+    // before a sequence number is taken (that would leave a gap). The first send of a client id claims
+    // it in Redis, so the common case costs no database read.
+    const claim = `${ctx.config.REDIS_PREFIX}:cid:${channel._id.toHexString()}:${payload.clientId}`;
+    if ((await ctx.redis.set(claim, userId, 'EX', 86_400, 'NX')) === null) {
+      for (let wait = 0; wait < 20; wait++) {
+        const before = await existing(channel._id, payload.clientId, userId);
+        if (before) return { message: before, duplicate: true };
+        // The first attempt may still be storing; a crashed one never will (then this one goes on).
+        if ((await ctx.redis.exists(claim)) === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+    try {
+      return await store(userId, payload, channel, rights, me);
+    } catch (error) {
+      // Not stored: a later re-send of this client id must not wait for it.
+      await ctx.redis.del(claim).catch(() => undefined);
+      throw error;
+    }
+  }
 
+  async function store(
+    userId: string,
+    payload: SendMessagePayload,
+    channel: ChannelDoc,
+    rights: ChannelRights,
+    me: ObjectId,
+  ): Promise<{ message: Message; duplicate: boolean }> {
     if (!rights.post) throw new AppError('FORBIDDEN', 'You may not post in this channel');
     if (channel.archived) throw new AppError('CHANNEL_ARCHIVED');
     const text = payload.text;
     const attachmentIds = (payload.attachmentIds ?? []).map((a) => new ObjectId(a));
     if (text.length > ChannelLimits.messageMaxChars) throw new AppError('MESSAGE_TOO_LONG');
     if (text.trim().length === 0 && attachmentIds.length === 0) throw new AppError('MESSAGE_EMPTY');
-    await limits.check(channel, me, rights.moderate);
+    await limits.check(channel, me, rights.moderate, await access.user(userId));
 
     const mentions = parseMentions(text, ChannelLimits.mentionsPerMessage);
     if (mentions.all) {
@@ -169,7 +194,16 @@ export function createMessagesService(deps: MessageDeps) {
         seq: doc.seq ?? 0,
       }));
     const followers = [{ userId: me }, ...(root ? [{ userId: root.authorId }] : [])];
+    // The message is stored; its event (what other members receive) and the derived documents are
+    // independent of each other, so they are written together.
+    const [message] = await presenter.present([doc], { fresh: true });
     await Promise.all([
+      events.append(channel._id, {
+        type: 'message.created',
+        actorId: me,
+        at: doc.createdAt,
+        message: message!,
+      }),
       root ? cols.messages.updateOne({ _id: root._id }, { $set: { isThreadRoot: true } }) : null,
       root
         ? Promise.all(
@@ -204,13 +238,6 @@ export function createMessagesService(deps: MessageDeps) {
         : null,
       doc.seq !== null ? reads.advance(channel._id, me, doc.seq) : null,
     ]);
-    const [message] = await presenter.present([doc], { fresh: true });
-    await events.append(channel._id, {
-      type: 'message.created',
-      actorId: me,
-      at: doc.createdAt,
-      message: message!,
-    });
     if (mentions.userIds.length > 0 || mentions.all || root) {
       await deps.enqueueNotifications(doc._id.toHexString()).catch((error: unknown) => {
         // The message is stored and delivered; a lost notification job is logged, not a failed send.

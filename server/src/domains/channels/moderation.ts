@@ -4,7 +4,7 @@ import type { AppContext } from '../../context.js';
 import { isDuplicateKey } from '../../db/mongo.js';
 import { AppError } from '../../http/app-error.js';
 import { type AccessCache, readableFilter, rightsFor } from './access.js';
-import type { EventLog } from './events.js';
+import type { Broadcaster, EventLog } from './events.js';
 import type { MessagesService } from './messages.js';
 import type { Collections } from './model.js';
 import type { Presenter } from './present.js';
@@ -22,6 +22,7 @@ export function createModerationService(
   messages: MessagesService,
   presenter: Presenter,
   events: EventLog,
+  broadcaster: () => Broadcaster,
 ) {
   async function log(
     channelId: ObjectId,
@@ -157,6 +158,9 @@ export function createModerationService(
             { channelId: channel._id, userId: target, until, by: me },
           );
         });
+      // Every process drops its cached access of the muted person, mutes included.
+      access.forgetUser(targetId);
+      broadcaster().invalidate({ userIds: [targetId] });
       return { until: until.toISOString() };
     },
   };

@@ -41,7 +41,7 @@ export function createChannelsDomain(ctx: AppContext) {
   const channels = createChannelsService(ctx, cols, access, counters, events, b);
   const presenter = createPresenter(ctx.db, cols);
   const reads = createReadState(cols, access, counters, channels.maxSeq, b);
-  const limits = createSendLimits(ctx.redis, prefix, cols, ctx.now);
+  const limits = createSendLimits(ctx.redis, prefix, ctx.now);
 
   // The app's queues (installed by the routes); a private set only when none was installed.
   let queues: Queues | null = null;
@@ -69,7 +69,7 @@ export function createChannelsDomain(ctx: AppContext) {
   const threads = createThreadsService(cols, messages, presenter, ctx.now);
   const reactions = createReactionsService(cols, messages, events, ctx.now);
   const pins = createPinsService(cols, access, messages, presenter, events, ctx.now);
-  const moderation = createModerationService(ctx, cols, access, messages, presenter, events);
+  const moderation = createModerationService(ctx, cols, access, messages, presenter, events, b);
   const search = createSearchService(cols, access, presenter);
   const attachments = createAttachmentsService(ctx, cols, access);
 
