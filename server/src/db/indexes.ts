@@ -85,6 +85,10 @@ export const collectionIndexes: Record<string, IndexDescription[]> = {
     { key: { channelId: 1, slot: 1 }, unique: true },
     { key: { channelId: 1, clientId: 1 }, unique: true },
     { key: { channelId: 1, seq: 1 } },
+    /** A message is its channel's message.created event: catch-up reads it by eventSeq. */
+    { key: { channelId: 1, eventSeq: 1 } },
+    /** The author's last message marks the channel read up to it (read-state.ts). */
+    { key: { channelId: 1, authorId: 1, seq: 1 } },
     { key: { threadRootId: 1, replySeq: 1 } },
     { key: { grams: 1 } },
     { key: { createdAt: -1 } },

@@ -6,14 +6,12 @@ import { AppError } from '../../http/app-error.js';
 import { orgCollections } from '../org/docs.js';
 import { canLeadBranch, isResident } from '../permissions/index.js';
 import { type AccessCache, readableFilter, rightsFor } from './access.js';
-import type { Counters } from './counters.js';
+import { type Counters, seqKey } from './counters.js';
 import type { Broadcaster, EventLog } from './events.js';
 import { idForKey } from './ids.js';
 import type { ChannelDoc, Collections } from './model.js';
 import { toChannel } from './present.js';
-
-export const seqKey = (channelId: ObjectId | string) =>
-  `seq:${typeof channelId === 'string' ? channelId : channelId.toHexString()}`;
+import { effectiveReadSeq } from './read-state.js';
 
 export function createChannelsService(
   ctx: AppContext,
@@ -189,7 +187,7 @@ export function createChannelsService(
       docs.map(async (doc, i) => {
         const id = doc._id.toHexString();
         const lastSeq = lastSeqs[i]!;
-        const readSeq = Math.min(readMap.get(id) ?? 0, lastSeq);
+        const readSeq = await effectiveReadSeq(cols, doc._id, userId, readMap.get(id) ?? 0, lastSeq);
         const unread = Math.max(0, lastSeq - readSeq);
         const mentions =
           unread === 0

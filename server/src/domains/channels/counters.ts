@@ -1,4 +1,9 @@
 import type { Redis } from 'ioredis';
+import type { ObjectId } from 'mongodb';
+
+/** The counter of a channel's message sequence. */
+export const seqKey = (channelId: ObjectId | string) =>
+  `seq:${typeof channelId === 'string' ? channelId : channelId.toHexString()}`;
 
 /**
  * Atomic per-channel counters in Redis (storage rule: never `$inc` a shared document). A counter is seeded

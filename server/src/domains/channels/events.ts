@@ -2,7 +2,7 @@ import type { Channel, ChannelEvent, ChannelEventType, Message } from '@zhibu/sh
 import { ObjectId } from 'mongodb';
 import { isDuplicateKey } from '../../db/mongo.js';
 import type { Counters } from './counters.js';
-import type { Collections, EventDoc } from './model.js';
+import type { Collections, EventDoc, MessageDoc } from './model.js';
 
 /** How the domain reaches live sockets; the realtime layer installs the Socket.IO implementation. */
 export interface Broadcaster {
@@ -54,11 +54,25 @@ export function toWireEvent(doc: EventDoc): ChannelEvent {
  * "<channelId>:<eventSeq>" is the safety net. Catch-up replays this log in order, so every change a
  * client may have missed (created, edited, deleted, reactions, pins) is here exactly once.
  */
-export function createEventLog(cols: Collections, counters: Counters, broadcaster: () => Broadcaster) {
+export function createEventLog(
+  cols: Collections,
+  counters: Counters,
+  broadcaster: () => Broadcaster,
+  present: (docs: MessageDoc[]) => Promise<Message[]>,
+) {
   const keyOf = (channelId: ObjectId) => `ev:${channelId.toHexString()}`;
-  const maxOf = (channelId: ObjectId) => async () =>
-    (await cols.events.findOne({ channelId }, { sort: { eventSeq: -1 }, projection: { eventSeq: 1 } }))
-      ?.eventSeq ?? 0;
+  // message.created events are the messages themselves (a message carries its eventSeq), so the log's
+  // maximum is the larger of the two collections'.
+  const maxOf = (channelId: ObjectId) => async () => {
+    const [event, message] = await Promise.all([
+      cols.events.findOne({ channelId }, { sort: { eventSeq: -1 }, projection: { eventSeq: 1 } }),
+      cols.messages.findOne(
+        { channelId, eventSeq: { $gte: 1 } },
+        { sort: { eventSeq: -1 }, projection: { eventSeq: 1 } },
+      ),
+    ]);
+    return Math.max(event?.eventSeq ?? 0, message?.eventSeq ?? 0);
+  };
 
   return {
     async append(channelId: ObjectId, e: NewEvent): Promise<ChannelEvent> {
@@ -89,23 +103,57 @@ export function createEventLog(cols: Collections, counters: Counters, broadcaste
       }
     },
 
+    /** The next event number, for a message about to be stored (its message.created event). */
+    nextSeq: (channelId: ObjectId) => counters.next(keyOf(channelId), maxOf(channelId)),
+    reseed: (channelId: ObjectId) => counters.reseedNext(keyOf(channelId), maxOf(channelId)),
+
+    /** Delivers the message.created event of a stored message (the message document is the record). */
+    created(message: Message, eventSeq: number, actorId: ObjectId, at: Date): ChannelEvent {
+      const wire: ChannelEvent = {
+        channelId: message.channelId,
+        eventSeq,
+        type: 'message.created',
+        at: at.toISOString(),
+        actorId: actorId.toHexString(),
+        message,
+        messageId: message.id,
+        emoji: null,
+        userId: null,
+        channel: null,
+      };
+      broadcaster().channelEvent(wire);
+      return wire;
+    },
+
     async after(channelId: ObjectId, afterEventSeq: number, limit: number): Promise<ChannelEvent[]> {
-      const docs = await cols.events
-        .find({ channelId, eventSeq: { $gt: afterEventSeq } }, { sort: { eventSeq: 1 }, limit })
-        .toArray();
-      return docs.map(toWireEvent);
+      const [logged, created] = await Promise.all([
+        cols.events
+          .find({ channelId, eventSeq: { $gt: afterEventSeq } }, { sort: { eventSeq: 1 }, limit })
+          .toArray(),
+        cols.messages
+          .find({ channelId, eventSeq: { $gt: afterEventSeq } }, { sort: { eventSeq: 1 }, limit })
+          .toArray(),
+      ]);
+      const createdEvents = (await present(created)).map(
+        (message, i): ChannelEvent => ({
+          channelId: channelId.toHexString(),
+          eventSeq: created[i]!.eventSeq,
+          type: 'message.created',
+          at: created[i]!.createdAt.toISOString(),
+          actorId: message.authorId,
+          message,
+          messageId: message.id,
+          emoji: null,
+          userId: null,
+          channel: null,
+        }),
+      );
+      return [...logged.map(toWireEvent), ...createdEvents]
+        .sort((a, b) => a.eventSeq - b.eventSeq)
+        .slice(0, limit);
     },
 
     last: (channelId: ObjectId) => counters.current(keyOf(channelId), maxOf(channelId)),
-
-    async hasCreatedEvent(channelId: ObjectId, messageId: ObjectId): Promise<boolean> {
-      return (
-        (await cols.events.findOne(
-          { channelId, messageId, type: 'message.created' },
-          { projection: { _id: 1 } },
-        )) !== null
-      );
-    },
   };
 }
 export type EventLog = ReturnType<typeof createEventLog>;

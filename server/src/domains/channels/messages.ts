@@ -11,8 +11,8 @@ import type { AppContext } from '../../context.js';
 import { isDuplicateKey } from '../../db/mongo.js';
 import { AppError } from '../../http/app-error.js';
 import type { AccessCache, ChannelRights } from './access.js';
-import { type ChannelsService, seqKey } from './channels.js';
-import type { Counters } from './counters.js';
+import type { ChannelsService } from './channels.js';
+import { type Counters, seqKey } from './counters.js';
 import type { EventLog } from './events.js';
 import type { createSendLimits } from './limits.js';
 import { parseMentions } from './mentions.js';
@@ -36,7 +36,7 @@ export interface MessageDeps {
 }
 
 export function createMessagesService(deps: MessageDeps) {
-  const { ctx, cols, access, counters, events, channels, presenter, reads, limits } = deps;
+  const { ctx, cols, access, counters, events, channels, presenter, limits } = deps;
 
   const replyKey = (rootId: ObjectId) => `reply:${rootId.toHexString()}`;
   const maxReply = (rootId: ObjectId) => async () =>
@@ -60,14 +60,6 @@ export function createMessagesService(deps: MessageDeps) {
     if (!doc) return null;
     if (doc.authorId.toHexString() !== userId) throw new AppError('CONFLICT', 'This client id is used');
     const [message] = await presenter.present([doc]);
-    if (!(await events.hasCreatedEvent(channelId, doc._id))) {
-      await events.append(channelId, {
-        type: 'message.created',
-        actorId: doc.authorId,
-        at: doc.createdAt,
-        message,
-      });
-    }
     return message!;
   }
 
@@ -146,6 +138,7 @@ export function createMessagesService(deps: MessageDeps) {
       channelId: channel._id,
       seq,
       slot: seq !== null ? `s:${seq}` : `r:${root!._id.toHexString()}:${replySeq}`,
+      eventSeq: await events.nextSeq(channel._id),
       clientId: payload.clientId,
       authorId: me,
       text,
@@ -194,16 +187,11 @@ export function createMessagesService(deps: MessageDeps) {
         seq: doc.seq ?? 0,
       }));
     const followers = [{ userId: me }, ...(root ? [{ userId: root.authorId }] : [])];
-    // The message is stored; its event (what other members receive) and the derived documents are
-    // independent of each other, so they are written together.
+    // The stored message is its own message.created event: deliver it, then write the derived documents
+    // (independent of each other). The author's own messages count as read without a write (read-state.ts).
     const [message] = await presenter.present([doc], { fresh: true });
+    events.created(message!, doc.eventSeq, me, doc.createdAt);
     await Promise.all([
-      events.append(channel._id, {
-        type: 'message.created',
-        actorId: me,
-        at: doc.createdAt,
-        message: message!,
-      }),
       root ? cols.messages.updateOne({ _id: root._id }, { $set: { isThreadRoot: true } }) : null,
       root
         ? Promise.all(
@@ -236,7 +224,6 @@ export function createMessagesService(deps: MessageDeps) {
       attachmentIds.length > 0
         ? cols.attachments.updateMany({ _id: { $in: attachmentIds } }, { $set: { messageId: doc._id } })
         : null,
-      doc.seq !== null ? reads.advance(channel._id, me, doc.seq) : null,
     ]);
     if (mentions.userIds.length > 0 || mentions.all || root) {
       await deps.enqueueNotifications(doc._id.toHexString()).catch((error: unknown) => {

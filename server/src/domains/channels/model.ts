@@ -34,6 +34,8 @@ export interface MessageDoc {
   seq: number | null;
   /** Unique per channel: "s:<seq>" for channel messages, "r:<rootId>:<replySeq>" for thread-only replies. */
   slot: string;
+  /** Position of its message.created event in the channel's event log (the message is that record). */
+  eventSeq: number;
   clientId: string;
   authorId: ObjectId;
   text: string;

@@ -36,7 +36,12 @@ export async function chatNotificationsFor(ctx: AppContext, messageId: string): 
     cols,
     access,
     counters,
-    createEventLog(cols, counters, () => silentBroadcaster),
+    createEventLog(
+      cols,
+      counters,
+      () => silentBroadcaster,
+      async () => [],
+    ),
     () => silentBroadcaster,
   );
   const authorId = message.authorId.toHexString();

@@ -2,10 +2,29 @@ import type { ReadState } from '@zhibu/shared';
 import { ObjectId } from 'mongodb';
 import { isDuplicateKey } from '../../db/mongo.js';
 import type { AccessCache } from './access.js';
-import { seqKey } from './channels.js';
-import type { Counters } from './counters.js';
+import { type Counters, seqKey } from './counters.js';
 import type { Broadcaster } from './events.js';
 import type { Collections } from './model.js';
+
+/**
+ * Sending a message reads the channel up to it. Instead of a write per message, the read position is the
+ * larger of the stored one and the user's own last message there (looked up only when something would
+ * otherwise be unread).
+ */
+export async function effectiveReadSeq(
+  cols: Collections,
+  channelId: ObjectId,
+  userId: string,
+  stored: number,
+  lastSeq: number,
+): Promise<number> {
+  if (stored >= lastSeq) return lastSeq;
+  const own = await cols.messages.findOne(
+    { channelId, authorId: new ObjectId(userId), seq: { $gt: stored } },
+    { sort: { seq: -1 }, projection: { seq: 1 } },
+  );
+  return Math.min(Math.max(stored, own?.seq ?? 0), lastSeq);
+}
 
 /**
  * A member's read position per channel. Only its owner writes it, and `$max` keeps it monotonic when two
@@ -40,7 +59,7 @@ export function createReadState(
       counters.current(seqKey(channelId), maxSeq(channelId)),
       cols.reads.findOne({ _id: `${channelId.toHexString()}:${userId}` }),
     ]);
-    const readSeq = Math.min(read?.readSeq ?? 0, lastSeq);
+    const readSeq = await effectiveReadSeq(cols, channelId, userId, read?.readSeq ?? 0, lastSeq);
     const unread = Math.max(0, lastSeq - readSeq);
     const mentions =
       unread === 0

@@ -37,9 +37,9 @@ export function createChannelsDomain(ctx: AppContext) {
   const b = () => broadcaster;
   const access = createAccessCache(ctx, cols);
   const counters = createCounters(ctx.redis, prefix);
-  const events = createEventLog(cols, counters, b);
-  const channels = createChannelsService(ctx, cols, access, counters, events, b);
   const presenter = createPresenter(ctx.db, cols);
+  const events = createEventLog(cols, counters, b, (docs) => presenter.present(docs));
+  const channels = createChannelsService(ctx, cols, access, counters, events, b);
   const reads = createReadState(cols, access, counters, channels.maxSeq, b);
   const limits = createSendLimits(ctx.redis, prefix, ctx.now);
 
