@@ -118,5 +118,13 @@ test('two members co-edit minutes and see each other; the secretary approves and
   await expect(zhang.page.getByTestId('doc-readonly')).toBeVisible();
   await expect(li.content).toHaveAttribute('contenteditable', 'false');
 
+  // The approved version is kept and renders read-only in the real editor, headings included.
+  await zhang.page.getByTestId('doc-versions').click();
+  await zhang.page.getByTestId('version-item').filter({ hasText: 'approved' }).click();
+  const preview = zhang.page.getByTestId('version-preview-editor');
+  await expect(preview).toContainText('时间：2026年11月26日 14:00');
+  await expect(preview.locator('h2', { hasText: '议程' })).toHaveCount(1);
+  await expect(preview).toHaveAttribute('contenteditable', 'false');
+
   for (const c of [zhang, li, secretary]) await c.context.close();
 });

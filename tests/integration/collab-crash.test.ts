@@ -113,11 +113,11 @@ describe('kill -9 of the server while clients edit', () => {
 
     // What survived the crash, read straight from storage.
     const stored = await ctx.app.ctx.db
-      .collection<{ update: { buffer: Uint8Array } }>('doc_updates')
+      .collection<{ parts: { buffer: Uint8Array }[] }>('doc_updates')
       .find({ docId: new ObjectId(doc.id) })
       .toArray();
     const survived = new Y.Doc();
-    for (const r of stored) Y.applyUpdate(survived, new Uint8Array(r.update.buffer));
+    for (const r of stored) for (const part of r.parts) Y.applyUpdate(survived, new Uint8Array(part.buffer));
     const survivedText = new Set(paragraphs(survived));
     const old = written.filter((w) => w.at < killedAt - 1000);
     expect(old.length).toBeGreaterThan(50);

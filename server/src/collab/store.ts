@@ -7,7 +7,7 @@ import { isDuplicateKey } from '../db/mongo.js';
 /**
  * One stored piece of a document's Yjs state. Records are only ever inserted and deleted, never updated
  * (FerretDB loses concurrent updates of one document):
- * - `update`: a batch of client edits merged into one Yjs update;
+ * - `update`: a batch of client edits (the updates as they arrived: merging costs more CPU than it saves);
  * - `template`: the initial content, always at clock 0, so that the unique (docId, clock) index lets
  *   exactly one process create it;
  * - `snapshot`: the merge of earlier records written by compaction.
@@ -18,13 +18,15 @@ export interface DocUpdateRecord {
   docId: ObjectId;
   clock: number;
   kind: 'update' | 'template' | 'snapshot';
-  update: Binary;
+  /** The Yjs updates of this record, in order (a write-behind batch is stored as it arrived, unmerged). */
+  parts: Binary[];
   bytes: number;
   createdAt: Date;
 }
 
 export const TEMPLATE_CLOCK = 0;
 
+const sizeOf = (parts: Uint8Array[]) => parts.reduce((n, u) => n + u.length, 0);
 const bytesOf = (b: Binary): Uint8Array =>
   new Uint8Array(b.buffer.buffer, b.buffer.byteOffset, b.buffer.length);
 
@@ -59,7 +61,7 @@ export function createUpdateStore(ctx: AppContext) {
    * processes); the unique (docId, clock) index is the safety net: on a duplicate the clock is re-seeded
    * from the stored maximum and the insert retried.
    */
-  async function append(docId: ObjectId, kind: 'update' | 'snapshot', update: Uint8Array): Promise<number> {
+  async function append(docId: ObjectId, kind: 'update' | 'snapshot', parts: Uint8Array[]): Promise<number> {
     for (let attempt = 0; attempt < 8; attempt++) {
       const clock = await ctx.redis.incr(clockKey(docId));
       try {
@@ -67,8 +69,8 @@ export function createUpdateStore(ctx: AppContext) {
           docId,
           clock,
           kind,
-          update: new Binary(update),
-          bytes: update.length,
+          parts: parts.map((u) => new Binary(u)),
+          bytes: sizeOf(parts),
           createdAt: ctx.now(),
         });
         return clock;
@@ -84,7 +86,7 @@ export function createUpdateStore(ctx: AppContext) {
    * Appends one record per document in one round trip each to Redis (pipelined INCRs) and MongoDB
    * (unordered insertMany). A record that hits a duplicate clock is retried alone with a re-seeded clock.
    */
-  async function appendMany(batch: { docId: ObjectId; update: Uint8Array }[]): Promise<void> {
+  async function appendMany(batch: { docId: ObjectId; parts: Uint8Array[] }[]): Promise<void> {
     if (batch.length === 0) return;
     const pipeline = ctx.redis.pipeline();
     for (const b of batch) pipeline.incr(clockKey(b.docId));
@@ -97,8 +99,8 @@ export function createUpdateStore(ctx: AppContext) {
       docId: b.docId,
       clock: clocks[i] as number,
       kind: 'update',
-      update: new Binary(b.update),
-      bytes: b.update.length,
+      parts: b.parts.map((u) => new Binary(u)),
+      bytes: sizeOf(b.parts),
       createdAt: now,
     }));
     try {
@@ -112,9 +114,9 @@ export function createUpdateStore(ctx: AppContext) {
         }),
       );
       for (const index of failed) {
-        const b = batch[index] as { docId: ObjectId; update: Uint8Array };
+        const b = batch[index] as { docId: ObjectId; parts: Uint8Array[] };
         await ctx.redis.eval(RAISE_CLOCK, 1, clockKey(b.docId), String(await maxClock(b.docId)));
-        await append(b.docId, 'update', b.update);
+        await append(b.docId, 'update', b.parts);
       }
     }
   }
@@ -128,7 +130,7 @@ export function createUpdateStore(ctx: AppContext) {
     async load(docId: ObjectId): Promise<{ updates: Uint8Array[]; count: number; bytes: number }> {
       const found = await records.find({ docId }).sort({ clock: 1 }).toArray();
       return {
-        updates: found.map((r) => bytesOf(r.update)),
+        updates: found.flatMap((r) => r.parts.map(bytesOf)),
         count: found.length,
         bytes: found.reduce((sum, r) => sum + r.bytes, 0),
       };
@@ -141,7 +143,7 @@ export function createUpdateStore(ctx: AppContext) {
           docId,
           clock: TEMPLATE_CLOCK,
           kind: 'template',
-          update: new Binary(update),
+          parts: [new Binary(update)],
           bytes: update.length,
           createdAt: ctx.now(),
         });
@@ -171,11 +173,11 @@ export function createUpdateStore(ctx: AppContext) {
         if (merge.length < 2) return 0;
         const doc = new Y.Doc();
         doc.transact(() => {
-          for (const r of found) Y.applyUpdate(doc, bytesOf(r.update));
+          for (const r of found) for (const part of r.parts) Y.applyUpdate(doc, bytesOf(part));
         });
         const merged = Y.encodeStateAsUpdate(doc);
         doc.destroy();
-        await append(docId, 'snapshot', merged);
+        await append(docId, 'snapshot', [merged]);
         await records.deleteMany({ _id: { $in: merge.map((r) => r._id as ObjectId) } });
         return merge.length;
       } finally {

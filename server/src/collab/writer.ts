@@ -1,5 +1,4 @@
 import type { ObjectId } from 'mongodb';
-import * as Y from 'yjs';
 import type { AppContext } from '../context.js';
 import type { UpdateStore } from './store.js';
 
@@ -10,8 +9,8 @@ interface Pending {
 
 /**
  * The write-behind buffer of one process: every document update is stored within `flushMs` of arriving.
- * All documents with pending updates are written together, one record per document (its updates merged)
- * in one insertMany, so a busy process makes a few large writes instead of many small ones. Writes are
+ * All documents with pending updates are written together, one record per document (its updates as they
+ * arrived) in one insertMany, so a busy process makes a few large writes instead of many small ones. Writes are
  * serialized: there is never more than one write of a document in flight. A failed write keeps the updates
  * and retries; nothing acknowledged to a client is dropped.
  */
@@ -29,10 +28,7 @@ export function createWriter(
     while (pending.size > 0) {
       const batch = [...pending.entries()];
       pending.clear();
-      const records = batch.map(([, p]) => ({
-        docId: p.docId,
-        update: p.updates.length === 1 ? (p.updates[0] as Uint8Array) : Y.mergeUpdates(p.updates),
-      }));
+      const records = batch.map(([, p]) => ({ docId: p.docId, parts: p.updates }));
       try {
         await store.appendMany(records);
         onWritten(batch.map(([id]) => id));

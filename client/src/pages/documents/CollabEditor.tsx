@@ -36,7 +36,8 @@ export interface CollabEditorProps {
   toolbarExtra?: ReactNode;
 }
 
-const theme = {
+/** The editor's nodes and theme, shared with the read-only version preview. */
+export const editorTheme = {
   paragraph: 'zb-doc-p',
   heading: { h1: 'zb-doc-h1', h2: 'zb-doc-h2', h3: 'zb-doc-h3' },
   list: { ul: 'zb-doc-ul', ol: 'zb-doc-ol', listitem: 'zb-doc-li' },
@@ -45,6 +46,16 @@ const theme = {
   tableCell: 'zb-doc-td',
   tableCellHeader: 'zb-doc-th',
 };
+
+export const editorNodes = [
+  HeadingNode,
+  QuoteNode,
+  ListNode,
+  ListItemNode,
+  TableNode,
+  TableRowNode,
+  TableCellNode,
+];
 
 function EditablePlugin({ editable }: { editable: boolean }) {
   const [editor] = useLexicalComposerContext();
@@ -76,8 +87,8 @@ export function CollabEditor(props: CollabEditorProps) {
     // null: the content comes from the Y.Doc, not from Lexical.
     editorState: null,
     editable,
-    theme,
-    nodes: [HeadingNode, QuoteNode, ListNode, ListItemNode, TableNode, TableRowNode, TableCellNode],
+    theme: editorTheme,
+    nodes: editorNodes,
     onError: (error: Error) => {
       console.error(error);
     },

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { useErrorMessage } from '../../api/errors';
 import { formatDateTime } from '../../time/dayjs';
 import { docKeys, documentsApi } from './api';
+import { VersionPreview } from './VersionPreview';
 
 /** Named and automatic versions: a read-only preview of each, restore as a new edit, save the current state. */
 export function VersionsDrawer(props: {
@@ -128,8 +129,12 @@ export function VersionsDrawer(props: {
       {selected && (
         <div style={{ marginTop: 16 }}>
           <Typography.Title level={5}>{t('versions.preview')}</Typography.Title>
-          <div className="zb-doc-version-text" data-testid="version-preview">
-            {preview.isLoading ? t('loading') : (preview.data?.text ?? '')}
+          <div data-testid="version-preview">
+            {preview.data ? (
+              <VersionPreview state={preview.data.state} versionId={preview.data.id} />
+            ) : (
+              <div className="zb-doc-version-text">{t('loading')}</div>
+            )}
           </div>
         </div>
       )}
