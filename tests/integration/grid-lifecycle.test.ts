@@ -1,4 +1,6 @@
+import { sendDailyDigest } from '@zhibu/server';
 import type { GridIssue } from '@zhibu/shared';
+import { ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp } from '../support/app.js';
 import { type GridWorld, gridApi, gridWorld, startWorkers, type Who, waitFor } from './grid.fixtures.js';
@@ -283,6 +285,54 @@ describe('the loop: handle, verify, rate, rework', () => {
       w.resident2,
     );
     expect(ids(far.json().items)).not.toContain(first.id);
+  });
+});
+
+describe('grid from location and the daily digest', () => {
+  it('derives the grid of a report from its location', async () => {
+    const geo = await api.call('PUT', `/api/v1/grid/grids/${w.grid2.id}/geo`, w.admin, {
+      lat: 31.1,
+      lng: 121.5,
+      radiusM: 800,
+    });
+    expect(geo.statusCode).toBe(200);
+    expect(
+      (
+        await api.call('PUT', `/api/v1/grid/grids/${w.grid1.id}/geo`, w.resident, {
+          lat: 1,
+          lng: 1,
+          radiusM: 100,
+        })
+      ).statusCode,
+    ).toBe(403);
+    const inside = await api.report(w.resident, {
+      category: 'opinion',
+      title: '建议增设座椅',
+      location: { lat: 31.103, lng: 121.5 },
+    });
+    expect(inside.gridId).toBe(w.grid2.id);
+    const outside = await api.report(w.resident, {
+      category: 'opinion',
+      title: '建议增设路灯',
+      location: { lat: 31.2, lng: 121.5 },
+    });
+    expect(outside.gridId).toBeNull();
+  });
+
+  it('sends one digest per user and day for unread notifications, however often it runs', async () => {
+    const day = workers.rt.grid.core.calendar.dayOf(new Date());
+    const digest = () =>
+      sendDailyDigest(workers.rt.ctx, workers.rt.grid.core.notifier, workers.rt.grid.core.calendar, day);
+    const first = await digest();
+    expect(first.users).toBeGreaterThan(0);
+    await digest();
+    const coll = ctx.app.ctx.db.collection('notifications');
+    const staffDigests = await coll.countDocuments({
+      kind: 'digest.daily',
+      userId: new ObjectId(w.safetyStaff.id),
+    });
+    expect(staffDigests).toBe(1);
+    expect(await coll.countDocuments({ kind: 'digest.daily' })).toBe(first.users);
   });
 });
 

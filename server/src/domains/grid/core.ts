@@ -5,7 +5,7 @@ import type { AppContext } from '../../context.js';
 import { AppError } from '../../http/app-error.js';
 import { defaultWorkCalendar, type WorkCalendar } from './calendar.js';
 import type { Notifier } from './notify.js';
-import { type IssueState, project } from './projection.js';
+import { advance, type IssueState, project } from './projection.js';
 import type { Enqueue } from './queues.js';
 import { createGridRepo, VersionConflict } from './repo.js';
 
@@ -51,18 +51,30 @@ export function createGridCore(ctx: AppContext, options: GridCoreOptions) {
     }
   }
 
+  /** The state from the cached projection when there is one (one `_id` read), else from the log. */
+  async function current(issueId: string): Promise<IssueState> {
+    if (!ObjectId.isValid(issueId) || issueId.length !== 24) throw new AppError('NOT_FOUND', 'No such issue');
+    const cached = await repo.issues.findOne({ _id: new ObjectId(issueId) }, { projection: { state: 1 } });
+    return cached ? cached.state : (await load(issueId)).state;
+  }
+
+  /**
+   * Appends the event `decide` returns. The first attempt decides on the cached projection; if that cache
+   * is behind the log, its version+1 is taken and the insert collides, so every retry decides on the
+   * state rebuilt from the log. Either way the event is only written on top of the state it was decided on.
+   */
   async function apply(
     issueId: string,
     actorId: string | null,
     decide: Decide,
   ): Promise<{ state: IssueState; event: GridEvent | null; previous: IssueState }> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const { events, state } = await load(issueId);
+      const state = attempt === 0 ? await current(issueId) : (await load(issueId)).state;
       const data = await decide(state);
       if (!data) return { state, event: null, previous: state };
       try {
         const event = await repo.append(new ObjectId(issueId), state.version + 1, data, actorId, ctx.now());
-        const next = project([...events, event], calendar);
+        const next = advance(state, event, calendar);
         await settle(next);
         return { state: next, event, previous: state };
       } catch (error) {
@@ -138,6 +150,7 @@ export function createGridCore(ctx: AppContext, options: GridCoreOptions) {
     enqueue,
     notifier,
     load,
+    current,
     apply,
     create,
     settle,

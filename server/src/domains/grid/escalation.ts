@@ -46,7 +46,7 @@ export function createEscalationService(core: GridCore) {
   async function fireDue(issueId: string): Promise<number> {
     let fired = 0;
     for (let guard = 0; guard < 12; guard++) {
-      const { state } = await core.load(issueId);
+      const state = await core.current(issueId);
       const step = dueSteps(planDeadlines(state, core.calendar), core.ctx.now())[0];
       if (!step) {
         await core.settle(state);
@@ -68,7 +68,7 @@ export function createEscalationService(core: GridCore) {
         .catch((error: unknown) => {
           if (!isDuplicateKey(error)) throw error;
         });
-      const { state: after } = await core.apply(issueId, null, (s): GridEventData | null => {
+      const { state: after, event } = await core.apply(issueId, null, (s): GridEventData | null => {
         const still = planDeadlines(s, core.calendar).pending.some((p) => p.key === step.key);
         return still
           ? {
@@ -80,6 +80,9 @@ export function createEscalationService(core: GridCore) {
             }
           : null;
       });
+      // Already in the log (a retry after a crash, or a cache behind the log): repair the cache so the
+      // next round sees it, and still make sure the notifications went out (their ids dedupe).
+      if (!event) await core.settle((await core.load(issueId)).state);
       for (const userId of users) {
         await core.notifier.notify({
           id: `grid-esc_${auditId.replace(':', '_')}_${userId}`,
@@ -91,7 +94,7 @@ export function createEscalationService(core: GridCore) {
           data: { issueId, step: step.step, deadline: step.deadline, dueAt: step.dueAt.toISOString() },
         });
       }
-      fired++;
+      if (event) fired++;
     }
     return fired;
   }

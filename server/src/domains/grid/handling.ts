@@ -126,7 +126,7 @@ export function decideAction(scope: Scope, state: IssueState, body: GridActionBo
 export function createHandlingService(core: GridCore, routing: RoutingService) {
   return {
     async act(scope: Scope, issueId: string, body: GridActionBody): Promise<IssueState> {
-      const { state: current } = await core.load(issueId);
+      const current = await core.current(issueId);
       if (readAccess(scope, current) === null) throw new AppError('NOT_FOUND', 'No such issue');
       // Targets named by the actor must exist before anything is written.
       if (body.action === 'handOver' && !(await routing.departmentExists(body.departmentId))) {
@@ -138,6 +138,9 @@ export function createHandlingService(core: GridCore, routing: RoutingService) {
         !(await routing.departmentExists(body.departmentId))
       ) {
         throw new AppError('NOT_FOUND', 'No such department');
+      }
+      if (body.action === 'dispatch' && body.lawyerId && !(await routing.lawyerExists(body.lawyerId))) {
+        throw new AppError('NOT_FOUND', 'No such lawyer');
       }
       const { state, event } = await core.apply(issueId, scope.userId, (s) => decideAction(scope, s, body));
       if (!event) return state;

@@ -31,7 +31,7 @@ export function createQaService(core: GridCore) {
      * text themselves; nothing of the reporter (name, contact, address) is copied.
      */
     async publish(scope: Scope, issueId: string, body: GridQaBody): Promise<GridQa> {
-      const { state } = await core.load(issueId);
+      const state = await core.current(issueId);
       if (
         state.category !== 'legalQuestion' ||
         state.target?.kind !== 'lawyer' ||

@@ -142,6 +142,10 @@ export function createRoutingService(core: GridCore) {
     cached = null;
   };
 
+  async function lawyerExists(userId: string): Promise<boolean> {
+    return (await db.collection('lawyers').countDocuments({ _id: new ObjectId(userId) }, { limit: 1 })) > 0;
+  }
+
   async function departmentExists(id: string): Promise<boolean> {
     return (await db.collection('departments').countDocuments({ _id: new ObjectId(id) }, { limit: 1 })) > 0;
   }
@@ -225,6 +229,7 @@ export function createRoutingService(core: GridCore) {
     routeIssue,
     leastLoadedLawyer,
     departmentExists,
+    lawyerExists,
 
     async listRules(): Promise<GridRule[]> {
       return (await rules.find({}).sort({ priority: 1, _id: 1 }).limit(1000).toArray()).map(toRule);
