@@ -105,8 +105,9 @@ export function readableFilter(access: UserAccess): Filter<ChannelDoc> {
   };
 }
 
-const TTL_MS = 30_000;
-const CHANNEL_TTL_MS = 10_000;
+// Safety nets only: org events, channel changes and mutes drop entries at once on every process.
+const TTL_MS = 5 * 60_000;
+const CHANNEL_TTL_MS = 60_000;
 
 /**
  * Per-process caches of who may do what. Entries expire after a short time and are dropped at once when
