@@ -28,6 +28,11 @@ async function unreadFromApi(page: Page): Promise<number> {
   return ((await response.json()) as { count: number }).count;
 }
 
+/** Clicks an option of the open antd Select (its accessible list is virtual; the visible items carry a title). */
+async function pickOption(page: Page, label: string): Promise<void> {
+  await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${label}"]`).click();
+}
+
 test('the admin creates a virtual branch and invites a member, who joins through the link and sees the branch', async ({
   page,
   browser,
@@ -245,4 +250,82 @@ test('a resident registers themselves and sees only grid issues', async ({ page 
   await page.goto('/admin/members');
   await expect(page).toHaveURL(/\/grid/);
   await expect(page.getByTestId('user-menu')).toContainText('周阿姨');
+});
+
+test('a secretary-level admin edits a member, removes them, and revokes a pending invitation', async ({
+  page,
+}) => {
+  await signIn(page, E2E_ADMIN.username, E2E_ADMIN.password);
+  const token = await page.evaluate(
+    () => (JSON.parse(localStorage.getItem('zhibu.session') ?? '{}') as { accessToken?: string }).accessToken,
+  );
+  const headers = { authorization: `Bearer ${token}` };
+  const post = async <T>(url: string, data: unknown, auth = true): Promise<T> => {
+    const response = await page.request.post(url, { data, headers: auth ? headers : {} });
+    expect(response.ok(), `${url}: ${await response.text()}`).toBe(true);
+    return (await response.json()) as T;
+  };
+  const suffix = Date.now().toString(36).slice(-5);
+  const committee = await post<{ id: string }>('/api/v1/committees', { name: `互联网行业党委 ${suffix}` });
+  const branch = await post<{ id: string }>('/api/v1/branches', {
+    committeeId: committee.id,
+    name: `杭州互联网虚拟党支部 ${suffix}`,
+    virtual: true,
+  });
+  const invite = (displayName: string) =>
+    post<{ token: string }>(`/api/v1/branches/${branch.id}/invitations`, {
+      displayName,
+      employer: '网易',
+      industry: '互联网',
+      region: '杭州',
+    });
+  const joined = await invite('陈静');
+  await post(
+    `/api/v1/invitations/${joined.token}/accept`,
+    { username: `chenjing_${suffix}`, password: 'chenjing-2026-pw' },
+    false,
+  );
+  await invite('吴磊');
+
+  // Members: filter, edit role and status, remove.
+  await page.goto(`/admin/members?branchId=${branch.id}`);
+  const table = page.getByTestId('members-table');
+  const row = table.getByRole('row').filter({ hasText: '陈静' });
+  await expect(row).toContainText('网易');
+  await expect(row).toContainText('党员');
+  await row.getByRole('button', { name: /编\s*辑/ }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('支部职务').click();
+  await pickOption(page, '支委');
+  await dialog.getByLabel('党员类别').click();
+  await pickOption(page, '预备党员');
+  await dialog.getByRole('button', { name: /保\s*存/ }).click();
+  await expect(row).toContainText('支委');
+  await expect(row).toContainText('预备党员');
+
+  await page.getByRole('combobox', { name: '支部职务' }).click();
+  await pickOption(page, '书记');
+  await page.getByRole('button', { name: /搜\s*索/ }).click();
+  await expect(table).not.toContainText('陈静');
+  await page.getByRole('button', { name: /重\s*置/ }).click();
+  await expect(row).toBeVisible();
+
+  await row.getByRole('button', { name: /移\s*除/ }).click();
+  await page
+    .getByRole('tooltip')
+    .getByRole('button', { name: /确\s*定/ })
+    .click();
+  await expect(table).not.toContainText('陈静');
+
+  // Invitations: the pending one is revoked.
+  await page.getByTestId('admin-sections').getByText('邀请成员').click();
+  await expect(page).toHaveURL(new RegExp(`branchId=${branch.id}`));
+  const pending = page.getByTestId('invitations-table').getByRole('row').filter({ hasText: '吴磊' });
+  await expect(pending).toContainText('待接受');
+  await pending.getByRole('button', { name: /撤\s*销/ }).click();
+  await page
+    .getByRole('tooltip')
+    .getByRole('button', { name: /确\s*定/ })
+    .click();
+  await expect(pending).toContainText('已撤销');
 });

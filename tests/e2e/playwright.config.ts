@@ -17,7 +17,9 @@ export const CHROMIUM_ARGS = [
 export default defineConfig({
   testDir: '.',
   testMatch: '**/*.spec.ts',
-  outputDir: '../../test-results/e2e',
+  // Playwright empties this folder at the start of a run; engineers running specs side by side in one tree
+  // set ZHIBU_E2E_OUTPUT to keep out of each other's way.
+  outputDir: process.env.ZHIBU_E2E_OUTPUT ?? '../../test-results/e2e',
   globalSetup: './support/global-setup.ts',
   // Two shared cores: one browser at a time.
   workers: 1,

@@ -117,6 +117,7 @@ function CreateAccountModal({ open, onClose }: { open: boolean; onClose: () => v
     >
       <Form<CreateUserBody>
         form={form}
+        name="account"
         layout="vertical"
         initialValues={{ role: 'user' }}
         onFinish={(v) => create.mutate(v)}

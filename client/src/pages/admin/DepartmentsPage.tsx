@@ -148,7 +148,13 @@ function DepartmentModal({
           });
       }}
     >
-      <Form<Values> form={form} layout="vertical" onFinish={(v) => save.mutate(v)} requiredMark={false}>
+      <Form<Values>
+        form={form}
+        name="department"
+        layout="vertical"
+        onFinish={(v) => save.mutate(v)}
+        requiredMark={false}
+      >
         <Form.Item
           name="name"
           label={t('fields.name')}

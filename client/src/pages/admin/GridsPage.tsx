@@ -151,7 +151,13 @@ function GridModal({
           });
       }}
     >
-      <Form<Values> form={form} layout="vertical" onFinish={(v) => save.mutate(v)} requiredMark={false}>
+      <Form<Values>
+        form={form}
+        name="grid"
+        layout="vertical"
+        onFinish={(v) => save.mutate(v)}
+        requiredMark={false}
+      >
         <Form.Item
           name="name"
           label={t('fields.name')}

@@ -228,6 +228,7 @@ function CreateInvitationModal({
     >
       <Form<CreateInvitationBody>
         form={form}
+        name="invitation"
         layout="vertical"
         initialValues={{ role: 'member', status: 'full' }}
         onFinish={(v) => create.mutate(v)}

@@ -170,7 +170,13 @@ function LawyerModal({ editing, onClose }: { editing: Lawyer | 'new' | null; onC
         else form.setFieldsValue({ available: true });
       }}
     >
-      <Form<Values> form={form} layout="vertical" onFinish={(v) => save.mutate(v)} requiredMark={false}>
+      <Form<Values>
+        form={form}
+        name="lawyer"
+        layout="vertical"
+        onFinish={(v) => save.mutate(v)}
+        requiredMark={false}
+      >
         {isNew && (
           <Form.Item
             name="userId"

@@ -59,6 +59,7 @@ export default function MembersPage() {
         <BranchSelect value={branchId} onChange={setBranchId} />
         <Form<Filters>
           form={filterForm}
+          name="memberFilters"
           layout="inline"
           onFinish={(v) =>
             setFilters({
@@ -70,7 +71,13 @@ export default function MembersPage() {
           }
         >
           <Form.Item name="role">
-            <Select allowClear placeholder={t('fields.role')} options={roleOptions} style={{ width: 120 }} />
+            <Select
+              allowClear
+              aria-label={t('fields.role')}
+              placeholder={t('fields.role')}
+              options={roleOptions}
+              style={{ width: 120 }}
+            />
           </Form.Item>
           <Form.Item name="status">
             <Select
@@ -81,10 +88,20 @@ export default function MembersPage() {
             />
           </Form.Item>
           <Form.Item name="industry">
-            <Input allowClear placeholder={t('fields.industry')} style={{ width: 120 }} />
+            <Input
+              allowClear
+              aria-label={t('fields.industry')}
+              placeholder={t('fields.industry')}
+              style={{ width: 120 }}
+            />
           </Form.Item>
           <Form.Item name="region">
-            <Input allowClear placeholder={t('fields.region')} style={{ width: 120 }} />
+            <Input
+              allowClear
+              aria-label={t('fields.region')}
+              placeholder={t('fields.region')}
+              style={{ width: 120 }}
+            />
           </Form.Item>
           <Space>
             <Button type="primary" htmlType="submit">
@@ -230,6 +247,7 @@ function EditMemberModal({
     >
       <Form<UpdateMemberBody>
         form={form}
+        name="editMember"
         layout="vertical"
         onFinish={(v) =>
           save.mutate({

@@ -96,7 +96,13 @@ export function OrgFormModal({
       confirmLoading={save.isPending}
       destroyOnHidden
     >
-      <Form<Values> form={form} layout="vertical" onFinish={(v) => save.mutate(v)} requiredMark={false}>
+      <Form<Values>
+        form={form}
+        name="orgNode"
+        layout="vertical"
+        onFinish={(v) => save.mutate(v)}
+        requiredMark={false}
+      >
         <Form.Item
           name="name"
           label={t('fields.name')}
