@@ -283,8 +283,10 @@ export async function channelsRoutes(app: App, { ctx, authenticate, queues }: Ro
   );
 
   // Files: the body is the file itself (any content type); its name comes in the query string.
+  // Plain-text files too: in this module's scope text/plain is raw bytes, not a string.
+  app.removeContentTypeParser('text/plain');
   app.addContentTypeParser(
-    '*',
+    ['*', 'text/plain'],
     { parseAs: 'buffer', bodyLimit: ChannelLimits.attachmentMaxBytes + 1 },
     (_r, body, done) => done(null, body),
   );
