@@ -15,7 +15,7 @@ type Listener = (...args: never[]) => void;
  * A provider that never touches the network: it serves a Y.Doc built from a stored version, so that the
  * real editor renders the version exactly as it was (headings, lists, tables), read-only.
  */
-function localProvider(): Provider {
+function localProvider(load: () => void): Provider {
   const listeners = new Map<string, Set<Listener>>();
   const states = new Map<number, UserState>();
   const awarenessListeners = new Set<() => void>();
@@ -41,6 +41,8 @@ function localProvider(): Provider {
     },
     connect: () => {
       queueMicrotask(() => {
+        // The binding observes the doc by now: the content arrives as a remote change and renders.
+        load();
         for (const cb of listeners.get('sync') ?? []) (cb as (synced: boolean) => void)(true);
       });
     },
@@ -55,12 +57,13 @@ export function VersionPreview({ state, versionId }: { state: string; versionId:
   const providerFactory = useCallback(
     (id: string, yjsDocMap: Map<string, Y.Doc>): Provider => {
       const doc = new Y.Doc();
-      Y.applyUpdate(
-        doc,
-        Uint8Array.from(atob(state), (c) => c.charCodeAt(0)),
-      );
       yjsDocMap.set(id, doc);
-      return localProvider();
+      return localProvider(() =>
+        Y.applyUpdate(
+          doc,
+          Uint8Array.from(atob(state), (c) => c.charCodeAt(0)),
+        ),
+      );
     },
     [state],
   );
