@@ -93,6 +93,7 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
     (mine || canModerate) && !m.deletedAt ? { key: 'delete', label: t('delete'), danger: true } : null,
     canModerate && !m.hidden && !m.deletedAt ? { key: 'hide', label: t('hide') } : null,
     !mine && !gone ? { key: 'report', label: t('report') } : null,
+    canModerate && !mine ? { key: 'mute', label: t('muteAuthor') } : null,
   ].filter((x): x is NonNullable<typeof x> => x !== null);
 
   const onMenu = ({ key }: { key: string }) => {
@@ -111,6 +112,11 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
       });
     else if (key === 'hide') void channelsApi.hide(m.id).catch(() => toast.error(errorText('FORBIDDEN')));
     else if (key === 'report') report();
+    else if (key === 'mute')
+      void channelsApi
+        .mute(m.channelId, m.authorId, 60)
+        .then(() => toast.success(t('muted')))
+        .catch(() => toast.error(errorText('FORBIDDEN')));
   };
 
   const created = inUserZone(m.createdAt);
