@@ -71,7 +71,7 @@ export class RawClient {
     });
   }
 
-  emit(event: string, payload: unknown, timeoutMs = 30_000): Promise<unknown> {
+  emit(event: string, payload: unknown, timeoutMs = 120_000): Promise<unknown> {
     const id = this.ackId++;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {

@@ -30,6 +30,11 @@ const CHANNEL_PREFIX = 'channel:';
 export async function attachRealtime(app: App, ctx: AppContext, deps: RouteDeps): Promise<AppServer> {
   const pub = ctx.redis.duplicate({ connectionName: 'zhibu-sio-pub' });
   const sub = ctx.redis.duplicate({ connectionName: 'zhibu-sio-sub' });
+  for (const client of [pub, sub]) {
+    client.on('error', (error: unknown) =>
+      ctx.log.warn({ err: error }, 'socket.io adapter Redis connection error'),
+    );
+  }
   const origins = corsOrigins(ctx.config);
   const io: AppServer = new Server(app.server, {
     path: SOCKET_PATH,
