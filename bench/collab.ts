@@ -264,9 +264,13 @@ async function main(): Promise<void> {
     COLLAB_UNLOAD_GRACE_MS: '500',
   };
   try {
+    // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of our server (where the time goes).
+    const profile = process.env.BENCH_CPU_PROF
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+      : [];
     const ours = spawn(
       process.execPath,
-      ['--import', 'tsx', '--conditions=@zhibu/source', 'server/src/main.ts'],
+      [...profile, '--import', 'tsx', '--conditions=@zhibu/source', 'server/src/main.ts'],
       {
         cwd: root,
         env,

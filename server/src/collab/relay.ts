@@ -34,7 +34,18 @@ export function createRelay(ctx: AppContext, handlers: RelayHandlers) {
   const docChannel = (docId: string) => `${base}:d:${docId}`;
   const controlChannel = `${base}:control`;
   const sub: Redis = ctx.redis.duplicate({ connectionName: 'zhibu-collab-sub' });
+  // Publishing gets its own connection with auto-pipelining: the frames of one tick go out in one write.
+  const pub: Redis = ctx.redis.duplicate({ connectionName: 'zhibu-collab-pub', enableAutoPipelining: true });
   let connectedOnce = false;
+  /**
+   * Documents no other process holds (our last publish reached only our own subscriber): their updates
+   * and awareness are not published. Safe because a process that loads the document says hello first,
+   * and the answer to a hello carries everything it missed. `epoch` counts messages from other processes,
+   * so that a late publish reply cannot mark a document alone after someone else appeared.
+   */
+  const alone = new Set<string>();
+  const epoch = new Map<string, number>();
+  let closing = false;
 
   sub.on('messageBuffer', (channelBuf: Buffer, message: Buffer) => {
     const channel = channelBuf.toString();
@@ -46,6 +57,8 @@ export function createRelay(ctx: AppContext, handlers: RelayHandlers) {
       if (message.length < ORIGIN_BYTES + 1 || message.subarray(0, ORIGIN_BYTES).equals(origin)) return;
       const docId = channel.slice(`${base}:d:`.length);
       const kind = message[ORIGIN_BYTES] as RelayKind;
+      alone.delete(docId);
+      epoch.set(docId, (epoch.get(docId) ?? 0) + 1);
       handlers.onDocMessage(docId, kind, new Uint8Array(message.subarray(ORIGIN_BYTES + 1)));
     } catch (error) {
       ctx.log.error({ err: error, channel }, 'collab relay: bad message');
@@ -65,19 +78,31 @@ export function createRelay(ctx: AppContext, handlers: RelayHandlers) {
       await sub.subscribe(docChannel(docId));
     },
     async leave(docId: string): Promise<void> {
+      alone.delete(docId);
+      epoch.delete(docId);
       await sub.unsubscribe(docChannel(docId));
     },
     publish(docId: string, kind: RelayKind, payload: Uint8Array): void {
+      if (closing || (kind !== RelayKind.hello && alone.has(docId))) return;
       const frame = Buffer.concat([origin, Buffer.from([kind]), payload]);
-      ctx.redis.publish(docChannel(docId), frame).catch((error: unknown) => {
-        ctx.log.error({ err: error, docId }, 'collab relay: publish failed');
-      });
+      const sentAt = epoch.get(docId) ?? 0;
+      // Best effort by design: a lost frame is recovered by the hello of the process that missed it.
+      pub.publish(docChannel(docId), frame).then(
+        (receivers) => {
+          if (receivers <= 1 && (epoch.get(docId) ?? 0) === sentAt) alone.add(docId);
+        },
+        (error: unknown) => ctx.log.error({ err: error, docId }, 'collab relay: publish failed'),
+      );
     },
     async publishControl(message: unknown): Promise<void> {
-      await ctx.redis.publish(controlChannel, JSON.stringify(message));
+      await pub.publish(controlChannel, JSON.stringify(message));
     },
     async close(): Promise<void> {
+      closing = true;
       sub.disconnect();
+      // A ping through the same auto-pipeline completes after every publish queued before it.
+      await pub.ping().catch(() => undefined);
+      await pub.quit().catch(() => pub.disconnect());
     },
   };
 }
