@@ -300,6 +300,7 @@ test('a secretary-level admin edits a member, removes them, and revokes a pendin
   await dialog.getByLabel('党员类别').click();
   await pickOption(page, '预备党员');
   await dialog.getByRole('button', { name: /保\s*存/ }).click();
+  await expect(dialog).toBeHidden();
   await expect(row).toContainText('支委');
   await expect(row).toContainText('预备党员');
 
