@@ -1,3 +1,4 @@
+import { useQuery } from '@tanstack/react-query';
 import type { CreateUserBody, User, UserListQuery, UserPage } from '@zhibu/shared';
 import { useSyncExternalStore } from 'react';
 import { api, type Query } from './http';
@@ -44,8 +45,18 @@ function subscribe(listener: () => void): () => void {
   return () => listeners.delete(listener);
 }
 
-/** A function from user id to display name (or a short id when the name has not been seen). */
+/**
+ * A function from user id to display name (or a short id when the name has not been seen). For those who
+ * may read the directory, its first page is loaded once so that small organizations see every name.
+ * (Until org responses carry the names of leaders and heads themselves.)
+ */
 export function useUserNames(): (id: string | null | undefined) => string {
   useSyncExternalStore(subscribe, () => version);
+  useQuery({
+    queryKey: ['users', 'directory-names'],
+    queryFn: () => usersApi.list({ limit: 200 }),
+    staleTime: 5 * 60_000,
+    retry: false,
+  });
   return (id) => (id ? (known.get(id) ?? `#${id.slice(-6)}`) : '—');
 }
