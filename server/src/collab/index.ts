@@ -1,4 +1,4 @@
-import { documentAccessOf } from '../domains/documents/lookup.js';
+import { createAccessResolver } from '../domains/documents/access-cache.js';
 import { createDocumentsRepo } from '../domains/documents/repo.js';
 import { contentChanged, templateFor } from '../domains/documents/service.js';
 import { subscribeOrgEvents } from '../domains/org/events.js';
@@ -20,10 +20,12 @@ declare module 'fastify' {
 export async function attachCollab(app: App): Promise<Collab> {
   const { ctx } = app;
   const repo = createDocumentsRepo(ctx.db);
+  const access = createAccessResolver(ctx);
   const collab = createCollab(ctx, {
     verifyToken: (token) => app.deps.auth.accessTokens.verify(token),
     documents: {
-      access: (userId, docId, kind) => documentAccessOf(ctx, userId, docId, kind),
+      access: (userId, docId, kind) => access.access(userId, docId, kind),
+      forget: (what) => ('userId' in what ? access.forgetUser(what.userId) : access.forgetDoc(what.docId)),
       async template(docId) {
         const doc = await repo.findById(docId);
         return doc ? templateFor(doc) : null;

@@ -24,6 +24,8 @@ import { createWriter } from './writer.js';
 export interface CollabDocuments {
   /** The user's access to the document; null when there is no such document of that kind. */
   access(userId: string, docId: string, kind: DocumentKind): Promise<DocumentAccess | null>;
+  /** Drops cached access facts (after an org event for the user, or a lifecycle change of the document). */
+  forget?(what: { userId: string } | { docId: string }): void;
   /** The initial content of a document that has nothing stored yet (null: start empty). */
   template(docId: string): Promise<Uint8Array | null>;
   /** The content changed (called at most every few seconds per document, and when it unloads). */
@@ -91,6 +93,7 @@ export function createCollab(ctx: AppContext, options: CollabOptions) {
     onControl(message) {
       const m = message as Partial<ControlMessage>;
       if (m.type === 'doc-access' && typeof m.docId === 'string') {
+        options.documents.forget?.({ docId: m.docId });
         const room = rooms.get(m.docId);
         if (room) void reevaluate([...room.conns.values()], room);
       }
@@ -399,6 +402,7 @@ export function createCollab(ctx: AppContext, options: CollabOptions) {
 
     /** Re-checks this process's connections of one user (after an org event, which every process receives). */
     async userAccessChanged(userId: string): Promise<void> {
+      options.documents.forget?.({ userId });
       for (const room of rooms.values()) {
         const conns = [...room.conns.values()].filter((c) => c.userId === userId);
         if (conns.length > 0) await reevaluate(conns, room);

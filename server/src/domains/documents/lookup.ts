@@ -1,14 +1,8 @@
-import {
-  type DocumentAccess,
-  type DocumentKind,
-  type DocumentStatus,
-  type DocumentSummary,
-  formatDocName,
-} from '@zhibu/shared';
-import { ObjectId } from 'mongodb';
+import { type DocumentStatus, type DocumentSummary, formatDocName } from '@zhibu/shared';
+import type { ObjectId } from 'mongodb';
 import type { AppContext } from '../../context.js';
 import { notFound } from '../../http/app-error.js';
-import { loadScope, type Scope } from '../permissions/index.js';
+import type { Scope } from '../permissions/index.js';
 import { accessFor } from './access.js';
 import { createDocumentsRepo, type DocumentDoc } from './repo.js';
 
@@ -38,26 +32,6 @@ export async function statusOf(
 ): Promise<{ status: DocumentStatus; version: number }> {
   const latest = await createDocumentsRepo(ctx.db).latestEvent(doc._id);
   return latest ? { status: latest.status, version: latest.version } : { status: doc.status, version: 0 };
-}
-
-/** The user's access to a document, or null when there is no such document of that kind. */
-export async function documentAccessOf(
-  ctx: AppContext,
-  userId: string,
-  docId: string,
-  kind?: DocumentKind,
-): Promise<DocumentAccess | null> {
-  const repo = createDocumentsRepo(ctx.db);
-  if (!/^[0-9a-f]{24}$/.test(docId)) return null;
-  // Independent reads in parallel: this runs on every collaboration connect (cold-load latency).
-  const [doc, scope, latest] = await Promise.all([
-    repo.findById(docId),
-    loadScope(ctx, userId).catch(() => null),
-    repo.latestEvent(new ObjectId(docId)),
-  ]);
-  if (!doc || (kind && doc.kind !== kind)) return null;
-  if (!scope) return 'none';
-  return accessFor(scope, doc, latest?.status ?? doc.status);
 }
 
 /** Loads a document the scope may read; 404 for documents it may not see (no existence leak). */
