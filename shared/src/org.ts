@@ -14,6 +14,7 @@ const Name = Text(60);
 const Tag = Text(40);
 const Tags = Type.Array(Tag, { maxItems: 20, uniqueItems: true });
 const NullableId = Type.Union([Id, Type.Null()]);
+const NullableName = Type.Union([Type.String(), Type.Null()]);
 const Bool = Type.Boolean();
 
 /** Pagination shared by every org list: `limit` (1–200, default 50) and an opaque `cursor`. */
@@ -108,6 +109,8 @@ export const Group = Type.Object({
   committeeId: Id,
   name: Type.String(),
   leaderId: NullableId,
+  /** The leader's display name (null without a leader). */
+  leaderName: NullableName,
 });
 export type Group = Static<typeof Group>;
 export const GroupPage = Page(Group);
@@ -210,6 +213,8 @@ export const Department = Type.Object({
   name: Type.String(),
   description: Type.String(),
   headUserId: NullableId,
+  /** The head's display name (null without a head). */
+  headName: NullableName,
 });
 export type Department = Static<typeof Department>;
 export const DepartmentPage = Page(Department);
@@ -277,6 +282,8 @@ export const Grid = Type.Object({
   committeeId: Id,
   area: Type.String(),
   leaderId: NullableId,
+  /** The grid leader's (网格长) display name (null without a leader). */
+  leaderName: NullableName,
 });
 export type Grid = Static<typeof Grid>;
 export const GridPage = Page(Grid);

@@ -58,8 +58,37 @@ describe('committees, branches and groups', () => {
 
     const group = await call('POST', `/api/v1/branches/${branch.id}/groups`, admin, { name: '第一党小组' });
     expect(group.statusCode).toBe(201);
+    expect(group.json()).toMatchObject({ leaderId: null, leaderName: null });
     const groups = await call('GET', `/api/v1/branches/${branch.id}/groups`, admin);
     expect(groups.json().items.map((g: { name: string }) => g.name)).toEqual(['第一党小组']);
+  });
+
+  it('names each group’s leader, in the list and after a change', async () => {
+    const branch = await f.buildBranch();
+    const { user: first } = await f.buildMember({ branchId: branch.id, displayName: '孙组长' });
+    const { user: second } = await f.buildMember({ branchId: branch.id, displayName: '钱组长' });
+    const led = await call('POST', `/api/v1/branches/${branch.id}/groups`, admin, {
+      name: '第一党小组',
+      leaderId: first.id,
+    });
+    expect(led.json()).toMatchObject({ leaderId: first.id, leaderName: '孙组长' });
+    await call('POST', `/api/v1/branches/${branch.id}/groups`, admin, { name: '第二党小组' });
+    const other = await call('POST', `/api/v1/branches/${branch.id}/groups`, admin, {
+      name: '第三党小组',
+      leaderId: second.id,
+    });
+    const listed = await call('GET', `/api/v1/branches/${branch.id}/groups`, admin);
+    expect(
+      listed.json().items.map((g: { name: string; leaderName: string | null }) => [g.name, g.leaderName]),
+    ).toEqual([
+      ['第一党小组', '孙组长'],
+      ['第二党小组', null],
+      ['第三党小组', '钱组长'],
+    ]);
+    const changed = await call('PATCH', `/api/v1/groups/${other.json().id}`, admin, { leaderId: first.id });
+    expect(changed.json()).toMatchObject({ leaderId: first.id, leaderName: '孙组长' });
+    const cleared = await call('PATCH', `/api/v1/groups/${led.json().id}`, admin, { leaderId: null });
+    expect(cleared.json()).toMatchObject({ leaderId: null, leaderName: null });
   });
 
   it('refuses to delete a branch that has members, and deletes an empty one', async () => {
@@ -209,6 +238,23 @@ describe('departments, lawyers and grids', () => {
     const head = await f.buildUser({ displayName: '张主任' });
     const dep = await call('POST', '/api/v1/departments', admin, { name: '安全生产科', headUserId: head.id });
     expect(dep.statusCode).toBe(201);
+    expect(dep.json()).toMatchObject({ headUserId: head.id, headName: '张主任' });
+    const headless = await call('POST', '/api/v1/departments', admin, { name: '安全生产科二处' });
+    const listed = await call('GET', `/api/v1/departments?q=${encodeURIComponent('安全生产科')}`, admin);
+    expect(
+      listed.json().items.map((d: { name: string; headName: string | null }) => [d.name, d.headName]),
+    ).toEqual([
+      ['安全生产科', '张主任'],
+      ['安全生产科二处', null],
+    ]);
+    const newHead = await f.buildUser({ displayName: '吴科长' });
+    const changed = await call('PATCH', `/api/v1/departments/${headless.json().id}`, admin, {
+      headUserId: newHead.id,
+    });
+    expect(changed.json()).toMatchObject({ headUserId: newHead.id, headName: '吴科长' });
+    expect((await call('GET', `/api/v1/departments/${headless.json().id}`, admin)).json().headName).toBe(
+      '吴科长',
+    );
     const staff = await f.buildUser({ displayName: '赵科员' });
     const added = await call('POST', `/api/v1/departments/${dep.json().id}/staff`, admin, {
       userId: staff.id,
@@ -264,7 +310,16 @@ describe('departments, lawyers and grids', () => {
     const workers = await call('GET', `/api/v1/grids/${grid.json().id}/workers`, admin);
     expect(workers.json().items).toEqual([{ userId: worker.id, displayName: '网格员小吴' }]);
     const listed = await call('GET', `/api/v1/grids?committeeId=${committee.id}`, admin);
-    expect(listed.json().items[0]).toMatchObject({ name: '东湖社区第一网格', leaderId: leader.id });
+    expect(listed.json().items[0]).toMatchObject({
+      name: '东湖社区第一网格',
+      leaderId: leader.id,
+      leaderName: '网格长老周',
+    });
+    expect(grid.json().leaderName).toBe('网格长老周');
+    const read = await call('GET', `/api/v1/grids/${grid.json().id}`, admin);
+    expect(read.json().leaderName).toBe('网格长老周');
+    const cleared = await call('PATCH', `/api/v1/grids/${grid.json().id}`, admin, { leaderId: null });
+    expect(cleared.json()).toMatchObject({ leaderId: null, leaderName: null });
   });
 });
 

@@ -128,12 +128,13 @@ export const toBranch = (d: BranchDoc): Branch => ({
   regions: d.regions,
   createdAt: d.createdAt.toISOString(),
 });
-export const toGroup = (d: GroupDoc): Group => ({
+export const toGroup = (d: GroupDoc, leaderName: string | null): Group => ({
   id: d._id.toHexString(),
   branchId: d.branchId.toHexString(),
   committeeId: d.committeeId.toHexString(),
   name: d.name,
   leaderId: hex(d.leaderId),
+  leaderName,
 });
 export const toMembership = (d: MembershipDoc, displayName: string): Membership => ({
   id: d._id.toHexString(),
@@ -151,11 +152,12 @@ export const toMembership = (d: MembershipDoc, displayName: string): Membership 
   joinedAt: d.joinedAt.toISOString(),
   endedAt: d.endedAt ? d.endedAt.toISOString() : null,
 });
-export const toDepartment = (d: DepartmentDoc): Department => ({
+export const toDepartment = (d: DepartmentDoc, headName: string | null): Department => ({
   id: d._id.toHexString(),
   name: d.name,
   description: d.description,
   headUserId: hex(d.headUserId),
+  headName,
 });
 export const toLawyer = (d: LawyerDoc, displayName: string): Lawyer => ({
   id: d._id.toHexString(),
@@ -165,10 +167,11 @@ export const toLawyer = (d: LawyerDoc, displayName: string): Lawyer => ({
   specialties: d.specialties,
   available: d.available,
 });
-export const toGrid = (d: GridDoc): Grid => ({
+export const toGrid = (d: GridDoc, leaderName: string | null): Grid => ({
   id: d._id.toHexString(),
   name: d.name,
   committeeId: d.committeeId.toHexString(),
   area: d.area,
   leaderId: hex(d.leaderId),
+  leaderName,
 });

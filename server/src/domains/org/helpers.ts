@@ -26,4 +26,23 @@ export async function requireUser(db: Db, id: string, field: string): Promise<Ob
   return _id;
 }
 
+/**
+ * Maps documents that reference one person each (a leader, a head) to their output with that person's
+ * display name, looking all names up in one query (no lookup per row). No person, or a person who no
+ * longer exists, gives `null`.
+ */
+export async function withPersonNames<D, T>(
+  db: Db,
+  docs: readonly D[],
+  personOf: (doc: D) => ObjectId | null,
+  to: (doc: D, name: string | null) => T,
+): Promise<T[]> {
+  const ids = docs.map(personOf).filter((id): id is ObjectId => id !== null);
+  const names = await displayNames(db, ids);
+  return docs.map((doc) => {
+    const id = personOf(doc);
+    return to(doc, id ? (names.get(id.toHexString()) ?? null) : null);
+  });
+}
+
 export const nameOf = (names: Map<string, string>, id: ObjectId) => names.get(id.toHexString()) ?? '';

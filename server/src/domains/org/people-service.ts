@@ -28,7 +28,7 @@ import {
   toGrid,
   toLawyer,
 } from './docs.js';
-import { displayNames, fieldError, nameOf, requireUser } from './helpers.js';
+import { displayNames, fieldError, nameOf, requireUser, withPersonNames } from './helpers.js';
 
 interface LinkDoc {
   _id: string;
@@ -96,6 +96,12 @@ export function createPeopleService(ctx: AppContext) {
     if (!doc) throw notFound('No such grid');
     return doc;
   }
+  const departmentsOut = (docs: DepartmentDoc[]) =>
+    withPersonNames(ctx.db, docs, (d) => d.headUserId, toDepartment);
+  const departmentOut = async (doc: DepartmentDoc): Promise<Department> => (await departmentsOut([doc]))[0]!;
+  const gridsOut = (docs: GridDoc[]) => withPersonNames(ctx.db, docs, (d) => d.leaderId, toGrid);
+  const gridOut = async (doc: GridDoc): Promise<Grid> => (await gridsOut([doc]))[0]!;
+
   async function lawyersOut(docs: LawyerDoc[]): Promise<Lawyer[]> {
     const names = await displayNames(
       ctx.db,
@@ -114,9 +120,9 @@ export function createPeopleService(ctx: AppContext) {
         headUserId: await optionalUser(body.headUserId, 'body.headUserId'),
       };
       await c.departments.insertOne(doc);
-      return toDepartment(doc);
+      return departmentOut(doc);
     },
-    getDepartment: async (id: string) => toDepartment(await departmentDoc(id)),
+    getDepartment: async (id: string) => departmentOut(await departmentDoc(id)),
     departmentDoc,
     async listDepartments(q: DepartmentListQuery): Promise<PageOf<Department>> {
       const filter: Filter<DepartmentDoc> = q.q ? { name: containsText(q.q) } : {};
@@ -125,7 +131,12 @@ export function createPeopleService(ctx: AppContext) {
         .sort({ _id: 1 })
         .limit(q.limit + 1)
         .toArray();
-      return { ...pageOf(docs, q.limit, toDepartment), total: await c.departments.countDocuments(filter) };
+      const page = pageOf(docs, q.limit, (d) => d);
+      return {
+        items: await departmentsOut(page.items),
+        nextCursor: page.nextCursor,
+        total: await c.departments.countDocuments(filter),
+      };
     },
     async updateDepartment(id: string, body: UpdateDepartmentBody): Promise<Department> {
       const doc = await departmentDoc(id);
@@ -135,7 +146,7 @@ export function createPeopleService(ctx: AppContext) {
       if (body.headUserId !== undefined)
         set.headUserId = await optionalUser(body.headUserId, 'body.headUserId');
       await c.departments.updateOne({ _id: doc._id }, { $set: set });
-      return toDepartment({ ...doc, ...set });
+      return departmentOut({ ...doc, ...set });
     },
     async deleteDepartment(id: string): Promise<void> {
       const doc = await departmentDoc(id);
@@ -207,10 +218,10 @@ export function createPeopleService(ctx: AppContext) {
         leaderId: await optionalUser(body.leaderId, 'body.leaderId'),
       };
       await c.grids.insertOne(doc);
-      return toGrid(doc);
+      return gridOut(doc);
     },
     gridDoc,
-    getGrid: async (id: string) => toGrid(await gridDoc(id)),
+    getGrid: async (id: string) => gridOut(await gridDoc(id)),
     async listGrids(q: GridListQuery, onlyCommittees: string[] | null): Promise<PageOf<Grid>> {
       const filter: Filter<GridDoc> = {};
       if (q.committeeId) filter.committeeId = new ObjectId(q.committeeId);
@@ -222,7 +233,12 @@ export function createPeopleService(ctx: AppContext) {
         .sort({ _id: 1 })
         .limit(q.limit + 1)
         .toArray();
-      return { ...pageOf(docs, q.limit, toGrid), total: await c.grids.countDocuments({ $and: scoped }) };
+      const page = pageOf(docs, q.limit, (d) => d);
+      return {
+        items: await gridsOut(page.items),
+        nextCursor: page.nextCursor,
+        total: await c.grids.countDocuments({ $and: scoped }),
+      };
     },
     async updateGrid(id: string, body: UpdateGridBody): Promise<Grid> {
       const doc = await gridDoc(id);
@@ -231,7 +247,7 @@ export function createPeopleService(ctx: AppContext) {
       if (body.area !== undefined) set.area = body.area;
       if (body.leaderId !== undefined) set.leaderId = await optionalUser(body.leaderId, 'body.leaderId');
       await c.grids.updateOne({ _id: doc._id }, { $set: set });
-      return toGrid({ ...doc, ...set });
+      return gridOut({ ...doc, ...set });
     },
     async deleteGrid(id: string): Promise<void> {
       const doc = await gridDoc(id);

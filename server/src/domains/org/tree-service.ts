@@ -26,7 +26,7 @@ import {
   toGroup,
 } from './docs.js';
 import { publishOrgEvent } from './events.js';
-import { displayNames, fieldError, nameOf, requireUser } from './helpers.js';
+import { displayNames, fieldError, nameOf, requireUser, withPersonNames } from './helpers.js';
 
 /** Committees (党委), branches (党支部) and groups (党小组). No permissions here: routes authorize. */
 export function createTreeService(ctx: AppContext) {
@@ -47,6 +47,9 @@ export function createTreeService(ctx: AppContext) {
     if (!doc) throw notFound('No such group');
     return doc;
   }
+  const groupsOut = (docs: GroupDoc[]) => withPersonNames(ctx.db, docs, (d) => d.leaderId, toGroup);
+  const groupOut = async (doc: GroupDoc): Promise<Group> => (await groupsOut([doc]))[0]!;
+
   /** A group leader must be a current member of the group's branch. */
   async function checkLeader(branchId: ObjectId, leaderId: string | null | undefined) {
     if (!leaderId) return null;
@@ -201,7 +204,7 @@ export function createTreeService(ctx: AppContext) {
       };
       await c.groups.insertOne(doc);
       await publishOrgEvent(ctx, { type: 'group.created', groupId: doc._id.toHexString(), branchId });
-      return toGroup(doc);
+      return groupOut(doc);
     },
     groupDoc,
     async listGroups(branchId: string, q: { limit: number; cursor?: string }): Promise<PageOf<Group>> {
@@ -211,7 +214,12 @@ export function createTreeService(ctx: AppContext) {
         .sort({ _id: 1 })
         .limit(q.limit + 1)
         .toArray();
-      return { ...pageOf(docs, q.limit, toGroup), total: await c.groups.countDocuments(filter) };
+      const page = pageOf(docs, q.limit, (d) => d);
+      return {
+        items: await groupsOut(page.items),
+        nextCursor: page.nextCursor,
+        total: await c.groups.countDocuments(filter),
+      };
     },
     async updateGroup(id: string, body: UpdateGroupBody): Promise<Group> {
       const doc = await groupDoc(id);
@@ -219,7 +227,7 @@ export function createTreeService(ctx: AppContext) {
       if (body.name !== undefined) set.name = body.name;
       if (body.leaderId !== undefined) set.leaderId = await checkLeader(doc.branchId, body.leaderId);
       await c.groups.updateOne({ _id: doc._id }, { $set: set });
-      return toGroup({ ...doc, ...set });
+      return groupOut({ ...doc, ...set });
     },
     async deleteGroup(id: string): Promise<void> {
       const doc = await groupDoc(id);
