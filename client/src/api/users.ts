@@ -48,7 +48,8 @@ function subscribe(listener: () => void): () => void {
 /**
  * A function from user id to display name (or a short id when the name has not been seen). For those who
  * may read the directory, its first page is loaded once so that small organizations see every name.
- * (Until org responses carry the names of leaders and heads themselves.)
+ * Org responses name their own leaders and heads (`leaderName`, `headName`), so the admin pages do not use
+ * this; the grid issue pages still do (reporters, actors), until grid responses carry names too.
  */
 export function useUserNames(): (id: string | null | undefined) => string {
   useSyncExternalStore(subscribe, () => version);

@@ -6,7 +6,6 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useErrorMessage } from '../../api/errors';
 import { orgApi, orgKeys } from '../../api/org';
-import { useUserNames } from '../../api/users';
 import { CursorPager } from '../../components/CursorPager';
 import { UserPicker } from '../../components/UserPicker';
 import { useCursorPages } from '../../components/useCursorPages';
@@ -27,7 +26,6 @@ export default function DepartmentsPage() {
   const pages = useCursorPages([...orgKeys.departments, { q }], (cursor) =>
     orgApi.departments({ q: q || undefined, limit: 20, cursor }),
   );
-  const headName = useUserNames();
   const errorMessage = useErrorMessage();
 
   return (
@@ -53,7 +51,7 @@ export default function DepartmentsPage() {
         columns={[
           { key: 'name', title: t('fields.name'), dataIndex: 'name' },
           { key: 'description', title: t('fields.description'), dataIndex: 'description', ellipsis: true },
-          { key: 'head', title: t('fields.head'), render: (_, d) => headName(d.headUserId) },
+          { key: 'head', title: t('fields.head'), render: (_, d) => d.headName ?? '—' },
           {
             key: 'actions',
             title: t('common:actions'),
@@ -80,7 +78,7 @@ export default function DepartmentsPage() {
       />
       <DepartmentModal
         editing={editing}
-        headLabel={editing && editing !== 'new' ? headName(editing.headUserId) : undefined}
+        headLabel={editing && editing !== 'new' ? (editing.headName ?? undefined) : undefined}
         onClose={() => setEditing(null)}
       />
       <PeopleDrawer

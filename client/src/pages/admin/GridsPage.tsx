@@ -6,7 +6,6 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useErrorMessage } from '../../api/errors';
 import { orgApi, orgKeys } from '../../api/org';
-import { useUserNames } from '../../api/users';
 import { CursorPager } from '../../components/CursorPager';
 import { UserPicker } from '../../components/UserPicker';
 import { useCursorPages } from '../../components/useCursorPages';
@@ -31,7 +30,6 @@ export default function GridsPage() {
   const pages = useCursorPages([...orgKeys.grids, { q }], (cursor) =>
     orgApi.grids({ q: q || undefined, limit: 20, cursor }),
   );
-  const leaderName = useUserNames();
   const errorMessage = useErrorMessage();
 
   return (
@@ -58,7 +56,7 @@ export default function GridsPage() {
           { key: 'name', title: t('fields.name'), dataIndex: 'name' },
           { key: 'committee', title: t('fields.committee'), render: (_, g) => committeeName(g.committeeId) },
           { key: 'area', title: t('fields.area'), dataIndex: 'area', ellipsis: true },
-          { key: 'leader', title: t('fields.gridLeader'), render: (_, g) => leaderName(g.leaderId) },
+          { key: 'leader', title: t('fields.gridLeader'), render: (_, g) => g.leaderName ?? '—' },
           {
             key: 'actions',
             title: t('common:actions'),
@@ -85,7 +83,7 @@ export default function GridsPage() {
       />
       <GridModal
         editing={editing}
-        leaderLabel={editing && editing !== 'new' ? leaderName(editing.leaderId) : undefined}
+        leaderLabel={editing && editing !== 'new' ? (editing.leaderName ?? undefined) : undefined}
         onClose={() => setEditing(null)}
       />
       <PeopleDrawer

@@ -8,7 +8,6 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { useErrorMessage } from '../../api/errors';
 import { orgApi, orgKeys } from '../../api/org';
-import { useUserNames } from '../../api/users';
 import { useAuth } from '../../auth/AuthContext';
 import { formatDateTime } from '../../time/dayjs';
 import { type OrgEdit, OrgFormModal } from './OrgForms';
@@ -50,7 +49,6 @@ export default function OrgTreePage() {
     })),
   });
   const groupsByBranch = new Map(openBranches.map((b, i) => [b.id, groupQueries[i]?.data?.items ?? []]));
-  const leaderName = useUserNames();
 
   const treeData: DataNode[] = committeeList.map((c) => ({
     key: `c:${c.id}`,
@@ -298,7 +296,7 @@ export default function OrgTreePage() {
                 {
                   key: 'leader',
                   label: t('fields.groupLeader'),
-                  children: leaderName(current.group.leaderId),
+                  children: current.group.leaderName ?? '—',
                 },
               ]}
             />
