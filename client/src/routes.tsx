@@ -7,7 +7,13 @@ import {
   SettingOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
-import { type AccountRole, LeadingBranchRoles, type MyMembership, type User } from '@zhibu/shared';
+import {
+  type AccountRole,
+  LeadingBranchRoles,
+  type MyMembership,
+  type MyPositions,
+  type User,
+} from '@zhibu/shared';
 import { lazy, type ReactNode } from 'react';
 
 /**
@@ -31,12 +37,21 @@ export interface NavItem {
   icon: ReactNode;
   roles?: readonly AccountRole[];
   /** A finer check than `roles`, from what the client knows about the user (hides, never protects). */
-  visible?: (who: { user: User; memberships: readonly MyMembership[] }) => boolean;
+  visible?: (who: Who) => boolean;
 }
 
-/** Admins and branch leaders (书记、副书记、支委) manage; committee admins can open /admin directly. */
-const manages = ({ user, memberships }: { user: User; memberships: readonly MyMembership[] }) =>
-  user.role === 'admin' || memberships.some((m) => LeadingBranchRoles.includes(m.role));
+/** What the client knows about the signed-in user; `positions` is null until loaded (or for residents). */
+export interface Who {
+  user: User;
+  memberships: readonly MyMembership[];
+  positions: MyPositions | null;
+}
+
+/** Admins, committee admins (党委管理员) and branch leaders (书记、副书记、支委) manage. */
+const manages = ({ user, memberships, positions }: Who) =>
+  user.role === 'admin' ||
+  (positions?.adminOfCommittees.length ?? 0) > 0 ||
+  memberships.some((m) => LeadingBranchRoles.includes(m.role));
 
 const ChannelsPage = lazy(() => import('./pages/channels'));
 const SessionsPage = lazy(() => import('./pages/sessions'));

@@ -8,6 +8,7 @@ export * from './jobs/grid-jobs.js';
 export * from './jobs/index.js';
 export * from './notifications.js';
 export * from './org.js';
+export * from './positions.js';
 export * from './roles.js';
 export * from './socket.js';
 export * from './users.js';

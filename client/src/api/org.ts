@@ -32,6 +32,7 @@ import type {
   Membership,
   MembershipPage,
   MyMembershipList,
+  MyPositions,
   PersonList,
   UpdateBranchBody,
   UpdateCommitteeBody,
@@ -92,6 +93,8 @@ export const orgApi = {
   removeMember: (branchId: string, userId: string) =>
     api(`/api/v1/branches/${branchId}/members/${userId}`, { method: 'DELETE' }),
   myMemberships: () => api<MyMembershipList>('/api/v1/me/memberships'),
+  /** The signed-in user's positions (account role, committees administered, memberships, …). */
+  myPositions: () => api<MyPositions>('/api/v1/me/positions'),
 
   // invitations
   invitations: (branchId: string, query: Q<InvitationListQuery> = {}) =>
@@ -155,4 +158,5 @@ export const orgKeys = {
   gridWorkers: (id: string) => ['org', 'grid-workers', id] as const,
   lawyers: ['org', 'lawyers'] as const,
   myMemberships: ['me', 'memberships'] as const,
+  myPositions: ['me', 'positions'] as const,
 };

@@ -27,16 +27,23 @@ export function AppLayout() {
     staleTime: 60_000,
     enabled: user !== null && user.role !== 'resident',
   });
+  const positions = useQuery({
+    queryKey: orgKeys.myPositions,
+    queryFn: orgApi.myPositions,
+    staleTime: 60_000,
+    enabled: user !== null && user.role !== 'resident',
+  });
   const memberships = mine.data?.items;
+  const myPositions = positions.data ?? null;
   const visible = useMemo(
     () =>
       navItems.filter(
         (item) =>
           user &&
           (!item.roles || item.roles.includes(user.role)) &&
-          (!item.visible || item.visible({ user, memberships: memberships ?? [] })),
+          (!item.visible || item.visible({ user, memberships: memberships ?? [], positions: myPositions })),
       ),
-    [user, memberships],
+    [user, memberships, myPositions],
   );
   const selected = visible.find((item) => location.pathname.startsWith(item.path))?.key;
 

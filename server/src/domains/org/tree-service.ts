@@ -78,6 +78,18 @@ export function createTreeService(ctx: AppContext) {
         .toArray();
       return { ...pageOf(docs, q.limit, toCommittee), total: await c.committees.countDocuments(filter) };
     },
+    /** Ids and names of the given committees (unknown ids are left out), in the order given. */
+    async committeeRefs(ids: readonly string[]): Promise<{ id: string; name: string }[]> {
+      if (ids.length === 0) return [];
+      const docs = await c.committees
+        .find({ _id: { $in: ids.map((id) => new ObjectId(id)) } }, { projection: { name: 1 } })
+        .toArray();
+      const names = new Map(docs.map((d) => [d._id.toHexString(), d.name]));
+      return ids.flatMap((id) => {
+        const name = names.get(id);
+        return name === undefined ? [] : [{ id, name }];
+      });
+    },
     async updateCommittee(id: string, name: string): Promise<Committee> {
       const doc = await committeeDoc(id);
       await c.committees.updateOne({ _id: doc._id }, { $set: { name } });

@@ -6,6 +6,7 @@ import { committeeRoutes } from './committees.js';
 import { departmentRoutes } from './departments.js';
 import { gridRoutes } from './grids.js';
 import { lawyerRoutes } from './lawyers.js';
+import { meRoutes } from './me.js';
 import { memberRoutes } from './members.js';
 
 /** Every org REST route (committees, branches, groups, members, departments, lawyers, grids). */
@@ -17,4 +18,5 @@ export async function orgRoutes(app: App, deps: RouteDeps): Promise<void> {
   await departmentRoutes(app, deps, org);
   await lawyerRoutes(app, deps, org);
   await gridRoutes(app, deps, org);
+  await meRoutes(app, deps, org);
 }
