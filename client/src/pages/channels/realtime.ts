@@ -13,6 +13,8 @@ export function useChatRealtime(userId: string): void {
     const socket = getSocket();
     chat.userId = userId;
     let first = true;
+    // `hello` comes once the server has put the socket in its channel rooms: from then on nothing is
+    // missed live, so this is the moment to replay what happened while disconnected.
     const onConnect = () => {
       chat.setConnected(true);
       void chat.loadList().then(() => {
@@ -24,7 +26,7 @@ export function useChatRealtime(userId: string): void {
     const onEvent = (e: ChannelEvent) => chat.apply(e);
     const onRead = (s: ReadState) => chat.readState(s);
     const onChanged = () => void chat.loadList();
-    socket.on('connect', onConnect);
+    socket.on('hello', onConnect);
     socket.on('disconnect', onDisconnect);
     socket.on('channel:event', onEvent);
     socket.on('read:state', onRead);
@@ -32,7 +34,7 @@ export function useChatRealtime(userId: string): void {
     if (socket.connected) onConnect();
     else chat.setConnected(false);
     return () => {
-      socket.off('connect', onConnect);
+      socket.off('hello', onConnect);
       socket.off('disconnect', onDisconnect);
       socket.off('channel:event', onEvent);
       socket.off('read:state', onRead);

@@ -6,6 +6,7 @@ import { AppError } from '../../http/app-error.js';
 import { orgCollections } from '../org/docs.js';
 import { canLeadBranch, isResident } from '../permissions/index.js';
 import { type AccessCache, readableFilter, rightsFor } from './access.js';
+import { byIds } from './by-ids.js';
 import { type Counters, seqKey } from './counters.js';
 import type { Broadcaster, EventLog } from './events.js';
 import { idForKey } from './ids.js';
@@ -22,6 +23,7 @@ export function createChannelsService(
   broadcaster: () => Broadcaster,
 ) {
   const org = orgCollections(ctx.db);
+  const users = ctx.db.collection<{ _id: ObjectId; displayName: string; disabled?: boolean }>('users');
 
   const maxSeq = (channelId: ObjectId) => async () =>
     (
@@ -122,11 +124,8 @@ export function createChannelsService(
 
   async function existingUsers(ids: string[]): Promise<ObjectId[]> {
     const oids = ids.map((i) => new ObjectId(i));
-    const found = await ctx.db
-      .collection('users')
-      .find({ _id: { $in: oids }, disabled: { $ne: true } }, { projection: { _id: 1 } })
-      .toArray();
-    return found.map((u) => u._id as ObjectId);
+    const found = await byIds(users, oids, { projection: { _id: 1, disabled: 1 } });
+    return found.filter((u) => u.disabled !== true).map((u) => u._id);
   }
 
   /** Everyone who may read the channel (for @all, notifications and the member list). */
@@ -165,15 +164,11 @@ export function createChannelsService(
     ]);
     const readMap = new Map(reads.map((r) => [r.channelId.toHexString(), r.readSeq]));
     const people = dmMembers.length
-      ? await ctx.db
-          .collection<{ _id: ObjectId; displayName: string }>('users')
-          .find({
-            _id: {
-              $in: [...new Set(dmMembers.map((m) => m.userId.toHexString()))].map((i) => new ObjectId(i)),
-            },
-          })
-          .project<{ _id: ObjectId; displayName: string }>({ displayName: 1 })
-          .toArray()
+      ? await byIds(
+          users,
+          dmMembers.map((m) => m.userId),
+          { projection: { displayName: 1 } },
+        )
       : [];
     const nameOf = new Map(people.map((p) => [p._id.toHexString(), p.displayName]));
     const titleOf = (doc: ChannelDoc) => {
@@ -377,11 +372,8 @@ export function createChannelsService(
       const ids = (await audience(channel)).sort((a, b) => a.toHexString().localeCompare(b.toHexString()));
       const start = cursor ? ids.findIndex((i) => i.toHexString() > cursor) : 0;
       const slice = start < 0 ? [] : ids.slice(start, start + limit);
-      const users = await ctx.db
-        .collection<{ _id: ObjectId; displayName: string }>('users')
-        .find({ _id: { $in: slice } }, { projection: { displayName: 1 } })
-        .toArray();
-      const names = new Map(users.map((u) => [u._id.toHexString(), u.displayName]));
+      const people = await byIds(users, slice, { projection: { displayName: 1 } });
+      const names = new Map(people.map((u) => [u._id.toHexString(), u.displayName]));
       const items = slice.map((i) => ({
         id: i.toHexString(),
         displayName: names.get(i.toHexString()) ?? '',

@@ -222,7 +222,10 @@ export function createMessagesService(deps: MessageDeps) {
           })
         : null,
       attachmentIds.length > 0
-        ? cols.attachments.updateMany({ _id: { $in: attachmentIds } }, { $set: { messageId: doc._id } })
+        ? cols.attachments.updateMany(
+            { channelId: channel._id, _id: { $in: attachmentIds } },
+            { $set: { messageId: doc._id } },
+          )
         : null,
     ]);
     if (mentions.userIds.length > 0 || mentions.all || root) {

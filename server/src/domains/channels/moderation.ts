@@ -4,6 +4,7 @@ import type { AppContext } from '../../context.js';
 import { isDuplicateKey } from '../../db/mongo.js';
 import { AppError } from '../../http/app-error.js';
 import { type AccessCache, readableFilter, rightsFor } from './access.js';
+import { byIds } from './by-ids.js';
 import type { Broadcaster, EventLog } from './events.js';
 import type { MessagesService } from './messages.js';
 import type { Collections } from './model.js';
@@ -98,7 +99,10 @@ export function createModerationService(
         cols.reports.countDocuments(filter),
       ]);
       const page = docs.slice(0, q.limit);
-      const msgs = await cols.messages.find({ _id: { $in: page.map((r) => r.messageId) } }).toArray();
+      const msgs = await byIds(
+        cols.messages,
+        page.map((r) => r.messageId),
+      );
       const presented = new Map((await presenter.present(msgs, { moderator: true })).map((m) => [m.id, m]));
       const items: Report[] = page.flatMap((r) => {
         const message = presented.get(r.messageId.toHexString());

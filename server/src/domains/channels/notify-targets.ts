@@ -1,6 +1,7 @@
 import { ObjectId } from 'mongodb';
 import type { AppContext } from '../../context.js';
 import { createAccessCache, rightsFor } from './access.js';
+import { byIds } from './by-ids.js';
 import { createChannelsService } from './channels.js';
 import { createCounters } from './counters.js';
 import { createEventLog, silentBroadcaster } from './events.js';
@@ -59,10 +60,12 @@ export async function chatNotificationsFor(ctx: AppContext, messageId: string): 
     ...new Set([authorId, ...[...message.text.matchAll(/<@([0-9a-f]{24})>/g)].map((m) => m[1]!)]),
   ];
   const names = new Map(
-    (await users.find({ _id: { $in: nameIds.map((i) => new ObjectId(i)) } }).toArray()).map((u) => [
-      u._id.toHexString(),
-      u.displayName,
-    ]),
+    (
+      await byIds(
+        users,
+        nameIds.map((i) => new ObjectId(i)),
+      )
+    ).map((u) => [u._id.toHexString(), u.displayName]),
   );
   const author = names.get(authorId) ?? '';
   const text = message.text

@@ -3,6 +3,7 @@ import { ObjectId } from 'mongodb';
 import { isDuplicateKey } from '../../db/mongo.js';
 import { AppError } from '../../http/app-error.js';
 import type { AccessCache } from './access.js';
+import { byIds } from './by-ids.js';
 import type { EventLog } from './events.js';
 import type { MessagesService } from './messages.js';
 import type { Collections } from './model.js';
@@ -61,7 +62,10 @@ export function createPinsService(
       const pins = await cols.pins
         .find({ channelId: channel._id }, { sort: { pinnedAt: -1 }, limit: 200 })
         .toArray();
-      const docs = await cols.messages.find({ _id: { $in: pins.map((p) => p.messageId) } }).toArray();
+      const docs = await byIds(
+        cols.messages,
+        pins.map((p) => p.messageId),
+      );
       const order = new Map(pins.map((p, i) => [p.messageId.toHexString(), i]));
       docs.sort((a, b) => (order.get(a._id.toHexString()) ?? 0) - (order.get(b._id.toHexString()) ?? 0));
       return presenter.present(docs, { moderator: rights.moderate });

@@ -1,5 +1,6 @@
 import type { Attachment, Channel, Message, ReactionSummary, ThreadSummary } from '@zhibu/shared';
 import type { Db, ObjectId } from 'mongodb';
+import { byIds } from './by-ids.js';
 import type { ChannelDoc, Collections, MessageDoc } from './model.js';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -44,7 +45,7 @@ export function createPresenter(db: Db, cols: Collections) {
       else missing.push(id);
     }
     if (missing.length > 0) {
-      const found = await users.find({ _id: { $in: missing } }, { projection: { displayName: 1 } }).toArray();
+      const found = await byIds(users, missing, { projection: { displayName: 1 } });
       for (const u of found) {
         out.set(u._id.toHexString(), u.displayName);
         names.set(u._id.toHexString(), { name: u.displayName, at: now });
@@ -81,15 +82,21 @@ export function createPresenter(db: Db, cols: Collections) {
     const ids = docs.map((d) => d._id);
     const attachmentIds = docs.flatMap((d) => d.attachmentIds);
     const roots = options.fresh ? [] : docs.filter((d) => d.isThreadRoot && d.threadRootId === null);
+    // Reactions and pins are read per channel (an indexed equality), never by a list of ids alone.
+    const channelIds = [...new Map(docs.map((d) => [d.channelId.toHexString(), d.channelId])).values()];
+    const perChannel = <R>(read: (channelId: ObjectId) => Promise<R[]>) =>
+      Promise.all(channelIds.map(read)).then((lists) => lists.flat());
     const [nameMap, files, reactions, pins, threads] = await Promise.all([
       authorNames([...new Map(docs.map((d) => [d.authorId.toHexString(), d.authorId])).values()]),
-      attachmentIds.length > 0 ? cols.attachments.find({ _id: { $in: attachmentIds } }).toArray() : [],
-      options.fresh ? [] : cols.reactions.find({ messageId: { $in: ids } }, { sort: { at: 1 } }).toArray(),
+      attachmentIds.length > 0 ? byIds(cols.attachments, attachmentIds) : [],
       options.fresh
         ? []
-        : cols.pins
-            .find({ _id: { $in: docs.map((d) => `${d.channelId.toHexString()}:${d._id.toHexString()}`) } })
-            .toArray(),
+        : perChannel((channelId) =>
+            cols.reactions.find({ channelId, messageId: { $in: ids } }, { sort: { at: 1 } }).toArray(),
+          ),
+      options.fresh
+        ? []
+        : perChannel((channelId) => cols.pins.find({ channelId }, { limit: 1000 }).toArray()),
       threadSummaries(roots),
     ]);
     const fileMap = new Map<string, Attachment>(
