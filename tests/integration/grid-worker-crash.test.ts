@@ -142,6 +142,7 @@ describe('workers: crash and duplicate jobs', () => {
           .filter((e) => e.data.type === 'escalated')
           .map((e) => (e.data.type === 'escalated' ? e.data.step : ''));
       await waitFor(async () => (await steps()).length === 3);
+      await waitFor(async () => (await queue.getJobState(jobId)) === 'completed');
       const notes = () =>
         db()
           .collection('notifications')

@@ -38,17 +38,22 @@ export function createGridCore(ctx: AppContext, options: GridCoreOptions) {
     return { events, state: project(events, calendar) };
   }
 
+  /** The delayed job for the next escalation step (deterministic id: scheduling twice adds it once). */
+  async function schedule(state: IssueState): Promise<void> {
+    const next = state.deadlines.nextEscalationAt;
+    if (next) {
+      const dueAt = Date.parse(next);
+      await enqueue(gridDeadlineJob, { issueId: state.id, dueAt }, { delayMs: dueAt - ctx.now().getTime() });
+    }
+  }
+
   /** Follow-ups of a state, all idempotent: projection, routing request, next deadline job. */
   async function settle(state: IssueState): Promise<void> {
     await repo.saveProjection(state);
     if (state.status === 'awaitingRouting' && state.routingRequestVersion !== null) {
       await enqueue(gridRouteJob, { issueId: state.id, version: state.routingRequestVersion });
     }
-    const next = state.deadlines.nextEscalationAt;
-    if (next) {
-      const dueAt = Date.parse(next);
-      await enqueue(gridDeadlineJob, { issueId: state.id, dueAt }, { delayMs: dueAt - ctx.now().getTime() });
-    }
+    await schedule(state);
   }
 
   /** The state from the cached projection when there is one (one `_id` read), else from the log. */
@@ -154,6 +159,7 @@ export function createGridCore(ctx: AppContext, options: GridCoreOptions) {
     apply,
     create,
     settle,
+    schedule,
     handlers,
     departmentStaff,
     departmentHead,

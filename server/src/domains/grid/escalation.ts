@@ -49,7 +49,9 @@ export function createEscalationService(core: GridCore) {
       const state = await core.current(issueId);
       const step = dueSteps(planDeadlines(state, core.calendar), core.ctx.now())[0];
       if (!step) {
-        await core.settle(state);
+        // Nothing due (an early or repeated job): only make sure the next step's job exists.
+        if (fired > 0) await core.settle(state);
+        else await core.schedule(state);
         return fired;
       }
       const users = await recipients(state, step.step);
