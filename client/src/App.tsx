@@ -8,6 +8,7 @@ import { createBrowserRouter, Navigate, RouterProvider, useLocation } from 'reac
 import { ApiError } from './api/http';
 import { onSessionChange } from './api/session';
 import { AuthProvider, useAuth } from './auth/AuthContext';
+import { RouteError } from './errors/RouteError';
 import { AppLayout } from './layout/AppLayout';
 import { InvitePage } from './pages/invite/InvitePage';
 import { LoginPage } from './pages/login/LoginPage';
@@ -48,10 +49,13 @@ function Home() {
   return <Navigate to={homePath(user?.role)} replace />;
 }
 
+// A failing page shows <RouteError /> (friendly, translated, with a reload button); inside the signed-in
+// layout the navigation stays usable around it.
+const failure = <RouteError />;
 const router = createBrowserRouter([
-  { path: '/login', element: <LoginPage /> },
-  { path: '/register', element: <RegisterPage /> },
-  { path: '/invite/:token', element: <InvitePage /> },
+  { path: '/login', element: <LoginPage />, errorElement: failure },
+  { path: '/register', element: <RegisterPage />, errorElement: failure },
+  { path: '/invite/:token', element: <InvitePage />, errorElement: failure },
   {
     path: '/',
     element: (
@@ -59,9 +63,14 @@ const router = createBrowserRouter([
         <AppLayout />
       </RequireAuth>
     ),
+    errorElement: failure,
     children: [
       { index: true, element: <Home /> },
-      ...appRoutes.map((route) => ({ path: route.path, element: <Guarded route={route} /> })),
+      ...appRoutes.map((route) => ({
+        path: route.path,
+        element: <Guarded route={route} />,
+        errorElement: failure,
+      })),
       { path: '*', element: <Home /> },
     ],
   },
