@@ -5,7 +5,7 @@ import { collectionIndexes } from './indexes.js';
 export interface Mongo {
   client: MongoClient;
   db: Db;
-  /** True when the server is FerretDB (its buildInfo carries a `ferretdb` field). */
+  /** True when the server is FerretDB (its buildInfo carries `ferretdbVersion`, or `ferretdb` in newer releases). */
   isFerret: boolean;
 }
 
@@ -24,7 +24,7 @@ export async function connectMongo(
   await client.connect();
   const db = client.db(config.MONGODB_DB);
   const info = await db.admin().command({ buildInfo: 1 });
-  return { client, db, isFerret: 'ferretdb' in info };
+  return { client, db, isFerret: 'ferretdbVersion' in info || 'ferretdb' in info };
 }
 
 /** Creates every declared index and waits for it. Called at boot, before the server listens. */
