@@ -8,7 +8,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 
-type Stats = { cpuMs: number; rss: number; heapUsed: number };
+type Stats = { cpuMs: number; rss: number; heapUsed: number; external: number };
 
 function stats(gc: boolean): Stats {
   if (gc && typeof globalThis.gc === 'function') {
@@ -17,7 +17,12 @@ function stats(gc: boolean): Stats {
   }
   const cpu = process.cpuUsage();
   const mem = process.memoryUsage();
-  return { cpuMs: (cpu.user + cpu.system) / 1000, rss: mem.rss, heapUsed: mem.heapUsed };
+  return {
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    rss: mem.rss,
+    heapUsed: mem.heapUsed,
+    external: mem.external,
+  };
 }
 
 async function startOurs(): Promise<{ port: number; close: () => Promise<void> }> {

@@ -48,6 +48,7 @@ interface ServerStats {
   cpuMs: number;
   rss: number;
   heapUsed: number;
+  external: number;
 }
 
 class ServerProcess {
@@ -450,9 +451,13 @@ async function measure(server: ServerProcess, system: System, frameEvent: string
   const big = await system.connect(opts.channels, opts.big, receiver);
   await sleep(2000);
   const after = await server.stats(true);
-  const memoryPerConnKb = (after.rss - before.rss) / opts.big / 1024;
+  // Live JavaScript heap plus native buffers after a full GC: RSS keeps pages freed by earlier phases,
+  // which makes it useless for a per-connection figure.
+  const live = (x: ServerStats) => x.heapUsed + x.external;
+  const memoryPerConnKb = (live(after) - live(before)) / opts.big / 1024;
   log(
-    `  idle memory per connection: ${memoryPerConnKb.toFixed(1)} KB (RSS ${(before.rss / 2 ** 20).toFixed(0)} → ${(after.rss / 2 ** 20).toFixed(0)} MB)`,
+    `  idle memory per connection: ${memoryPerConnKb.toFixed(1)} KB (heap+external ${(live(before) / 2 ** 20).toFixed(0)} → ` +
+      `${(live(after) / 2 ** 20).toFixed(0)} MB; RSS ${(before.rss / 2 ** 20).toFixed(0)} → ${(after.rss / 2 ** 20).toFixed(0)} MB)`,
   );
   const bigResult = await runPhase({
     server,

@@ -1,5 +1,5 @@
 import type { Static, TSchema } from '@sinclair/typebox';
-import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
 import {
   type AckError,
   ChannelLimits,
@@ -23,6 +23,18 @@ import type { Presence } from './presence.js';
 import type { AppSocket } from './types.js';
 
 type Reply = (answer: object) => void;
+
+// Validators are compiled once per process, not once per connection (compiling is slow and each compiled
+// validator is a sizeable function).
+const validators = new Map<TSchema, TypeCheck<TSchema>>();
+function compiled<S extends TSchema>(schema: S): TypeCheck<S> {
+  let check = validators.get(schema);
+  if (!check) {
+    check = TypeCompiler.Compile(schema);
+    validators.set(schema, check);
+  }
+  return check as TypeCheck<S>;
+}
 
 function errorAck(error: unknown, log: FastifyBaseLogger): AckError {
   if (error instanceof AppError) return { ok: false, error: { code: error.code, message: error.message } };
@@ -54,7 +66,7 @@ export function registerHandlers(socket: AppSocket, deps: HandlerDeps): void {
     schema: S,
     handler: (payload: Static<S>) => Promise<object>,
   ): void {
-    const check = TypeCompiler.Compile(schema);
+    const check = compiled(schema);
     known.add(event);
     raw.on(event, (...args: unknown[]) => {
       const last = args[args.length - 1];
