@@ -1,10 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { PersonList } from '@zhibu/shared';
-import { App, Button, Drawer, Empty, List, Popconfirm, Space } from 'antd';
+import { App, Button, Drawer, Empty, List, Space } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useErrorMessage } from '../../api/errors';
-import { UserPicker } from '../../components/UserPicker';
+import { useErrorMessage } from '../api/errors';
+import { ConfirmLink } from './ConfirmLink';
+import { UserPicker } from './UserPicker';
 
 interface Props {
   title: string;
@@ -16,7 +17,10 @@ interface Props {
   remove: (userId: string) => Promise<unknown>;
 }
 
-/** A list of people attached to something (department staff, grid workers) with add and remove. */
+/**
+ * The set of people attached to something (department staff, grid workers) in a drawer: pick a user to add,
+ * remove with a confirmation. The caller gives the query key and the three API calls.
+ */
 export function PeopleDrawer({ title, open, onClose, queryKey, load, add, remove }: Props) {
   const { t } = useTranslation(['admin', 'common']);
   const [picked, setPicked] = useState<string | null>(null);
@@ -61,17 +65,13 @@ export function PeopleDrawer({ title, open, onClose, queryKey, load, add, remove
         renderItem={(p) => (
           <List.Item
             actions={[
-              <Popconfirm
+              <ConfirmLink
                 key="remove"
                 title={t('confirmRemovePerson', { name: p.displayName })}
                 onConfirm={() => removeOne.mutate(p.userId)}
-                okText={t('common:confirm')}
-                cancelText={t('common:cancel')}
               >
-                <Button size="small" type="link" danger>
-                  {t('common:remove')}
-                </Button>
-              </Popconfirm>,
+                {t('common:remove')}
+              </ConfirmLink>,
             ]}
           >
             {p.displayName}

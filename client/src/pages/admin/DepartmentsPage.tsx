@@ -1,15 +1,16 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { Department } from '@zhibu/shared';
-import { App, Button, Form, Input, Modal, Space, Table } from 'antd';
+import { Button, Form, Input, Space } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useErrorMessage } from '../../api/errors';
 import { orgApi, orgKeys } from '../../api/org';
-import { CursorPager } from '../../components/CursorPager';
+import { FormModal } from '../../components/FormModal';
+import { PagedTable } from '../../components/PagedTable';
+import { PeopleDrawer } from '../../components/PeopleDrawer';
 import { UserPicker } from '../../components/UserPicker';
 import { useCursorPages } from '../../components/useCursorPages';
-import { PeopleDrawer } from './PeopleDrawer';
+import { useSave } from '../../components/useSave';
+import { NameItem, SearchByName } from './selects';
 
 interface Values {
   name: string;
@@ -26,28 +27,17 @@ export default function DepartmentsPage() {
   const pages = useCursorPages([...orgKeys.departments, { q }], (cursor) =>
     orgApi.departments({ q: q || undefined, limit: 20, cursor }),
   );
-  const errorMessage = useErrorMessage();
 
   return (
     <>
       <Space style={{ marginBottom: 16 }} wrap>
-        <Input.Search
-          allowClear
-          placeholder={t('searchByName')}
-          onSearch={(v) => setQ(v.trim())}
-          style={{ width: 240 }}
-        />
+        <SearchByName onSearch={setQ} />
         <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')}>
           {t('new.department')}
         </Button>
       </Space>
-      <Table<Department>
-        rowKey="id"
-        size="middle"
-        loading={pages.loading}
-        dataSource={pages.items}
-        pagination={false}
-        locale={{ emptyText: pages.query.error ? errorMessage(pages.query.error) : undefined }}
+      <PagedTable<Department>
+        pages={pages}
         columns={[
           { key: 'name', title: t('fields.name'), dataIndex: 'name' },
           { key: 'description', title: t('fields.description'), dataIndex: 'description', ellipsis: true },
@@ -68,19 +58,7 @@ export default function DepartmentsPage() {
           },
         ]}
       />
-      <CursorPager
-        page={pages.page}
-        hasPrev={pages.hasPrev}
-        hasNext={pages.hasNext}
-        total={pages.total}
-        onPrev={pages.prev}
-        onNext={pages.next}
-      />
-      <DepartmentModal
-        editing={editing}
-        headLabel={editing && editing !== 'new' ? (editing.headName ?? undefined) : undefined}
-        onClose={() => setEditing(null)}
-      />
+      <DepartmentModal editing={editing} onClose={() => setEditing(null)} />
       <PeopleDrawer
         title={staffOf ? t('staffOf', { name: staffOf.name }) : ''}
         open={staffOf !== null}
@@ -94,79 +72,44 @@ export default function DepartmentsPage() {
   );
 }
 
-function DepartmentModal({
-  editing,
-  headLabel,
-  onClose,
-}: {
-  editing: Department | 'new' | null;
-  headLabel?: string;
-  onClose: () => void;
-}) {
+function DepartmentModal({ editing, onClose }: { editing: Department | 'new' | null; onClose: () => void }) {
   const { t } = useTranslation(['admin', 'common']);
   const [form] = Form.useForm<Values>();
-  const client = useQueryClient();
-  const { message } = App.useApp();
-  const errorMessage = useErrorMessage();
-  const save = useMutation({
-    mutationFn: async (v: Values) => {
+  const existing = editing && editing !== 'new' ? editing : null;
+  const save = useSave(
+    async (v: Values) => {
       const body = {
         name: v.name.trim(),
         description: v.description?.trim() ?? '',
         headUserId: v.headUserId ?? null,
       };
-      if (editing && editing !== 'new') await orgApi.updateDepartment(editing.id, body);
+      if (existing) await orgApi.updateDepartment(existing.id, body);
       else await orgApi.createDepartment(body);
     },
-    onSuccess: async () => {
-      message.success(t('common:saved'));
-      await client.invalidateQueries({ queryKey: orgKeys.departments });
-      onClose();
-    },
-    onError: (e) => message.error(errorMessage(e)),
-  });
+    { invalidate: orgKeys.departments, success: t('common:saved'), onDone: onClose },
+  );
   return (
-    <Modal
+    <FormModal<Values>
       open={editing !== null}
-      title={editing === 'new' ? t('new.department') : t('edit.department')}
-      onCancel={onClose}
-      onOk={() => form.submit()}
-      okText={t('common:save')}
-      cancelText={t('common:cancel')}
-      confirmLoading={save.isPending}
-      destroyOnHidden
-      afterOpenChange={(open) => {
-        if (!open) return;
-        form.resetFields();
-        if (editing && editing !== 'new')
-          form.setFieldsValue({
-            name: editing.name,
-            description: editing.description,
-            headUserId: editing.headUserId,
-          });
-      }}
+      title={existing ? t('edit.department') : t('new.department')}
+      onClose={onClose}
+      form={form}
+      name="department"
+      onFinish={(v) => save.mutate(v)}
+      saving={save.isPending}
+      valuesOnOpen={() =>
+        existing
+          ? { name: existing.name, description: existing.description, headUserId: existing.headUserId }
+          : undefined
+      }
     >
-      <Form<Values>
-        form={form}
-        name="department"
-        layout="vertical"
-        onFinish={(v) => save.mutate(v)}
-        requiredMark={false}
-      >
-        <Form.Item
-          name="name"
-          label={t('fields.name')}
-          rules={[{ required: true, whitespace: true, max: 60, message: t('rules.name') }]}
-        >
-          <Input />
-        </Form.Item>
-        <Form.Item name="description" label={t('fields.description')} rules={[{ max: 500 }]}>
-          <Input.TextArea rows={3} />
-        </Form.Item>
-        <Form.Item name="headUserId" label={t('fields.head')}>
-          <UserPicker currentLabel={headLabel} />
-        </Form.Item>
-      </Form>
-    </Modal>
+      <NameItem />
+      <Form.Item name="description" label={t('fields.description')} rules={[{ max: 500 }]}>
+        <Input.TextArea rows={3} />
+      </Form.Item>
+      <Form.Item name="headUserId" label={t('fields.head')}>
+        <UserPicker currentLabel={existing?.headName ?? undefined} />
+      </Form.Item>
+    </FormModal>
   );
 }

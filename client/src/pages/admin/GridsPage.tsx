@@ -1,16 +1,16 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { Grid } from '@zhibu/shared';
-import { App, Button, Form, Input, Modal, Space, Table } from 'antd';
+import { Button, Form, Input, Space } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useErrorMessage } from '../../api/errors';
 import { orgApi, orgKeys } from '../../api/org';
-import { CursorPager } from '../../components/CursorPager';
+import { FormModal } from '../../components/FormModal';
+import { PagedTable } from '../../components/PagedTable';
+import { PeopleDrawer } from '../../components/PeopleDrawer';
 import { UserPicker } from '../../components/UserPicker';
 import { useCursorPages } from '../../components/useCursorPages';
-import { PeopleDrawer } from './PeopleDrawer';
-import { CommitteeSelect, useCommittees } from './selects';
+import { useSave } from '../../components/useSave';
+import { CommitteeSelect, NameItem, SearchByName, useCommittees } from './selects';
 
 interface Values {
   name: string;
@@ -30,28 +30,17 @@ export default function GridsPage() {
   const pages = useCursorPages([...orgKeys.grids, { q }], (cursor) =>
     orgApi.grids({ q: q || undefined, limit: 20, cursor }),
   );
-  const errorMessage = useErrorMessage();
 
   return (
     <>
       <Space style={{ marginBottom: 16 }} wrap>
-        <Input.Search
-          allowClear
-          placeholder={t('searchByName')}
-          onSearch={(v) => setQ(v.trim())}
-          style={{ width: 240 }}
-        />
+        <SearchByName onSearch={setQ} />
         <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')}>
           {t('new.grid')}
         </Button>
       </Space>
-      <Table<Grid>
-        rowKey="id"
-        size="middle"
-        loading={pages.loading}
-        dataSource={pages.items}
-        pagination={false}
-        locale={{ emptyText: pages.query.error ? errorMessage(pages.query.error) : undefined }}
+      <PagedTable<Grid>
+        pages={pages}
         columns={[
           { key: 'name', title: t('fields.name'), dataIndex: 'name' },
           { key: 'committee', title: t('fields.committee'), render: (_, g) => committeeName(g.committeeId) },
@@ -73,19 +62,7 @@ export default function GridsPage() {
           },
         ]}
       />
-      <CursorPager
-        page={pages.page}
-        hasPrev={pages.hasPrev}
-        hasNext={pages.hasNext}
-        total={pages.total}
-        onPrev={pages.prev}
-        onNext={pages.next}
-      />
-      <GridModal
-        editing={editing}
-        leaderLabel={editing && editing !== 'new' ? (editing.leaderName ?? undefined) : undefined}
-        onClose={() => setEditing(null)}
-      />
+      <GridModal editing={editing} onClose={() => setEditing(null)} />
       <PeopleDrawer
         title={workersOf ? t('workersOf', { name: workersOf.name }) : ''}
         open={workersOf !== null}
@@ -99,86 +76,54 @@ export default function GridsPage() {
   );
 }
 
-function GridModal({
-  editing,
-  leaderLabel,
-  onClose,
-}: {
-  editing: Grid | 'new' | null;
-  leaderLabel?: string;
-  onClose: () => void;
-}) {
+function GridModal({ editing, onClose }: { editing: Grid | 'new' | null; onClose: () => void }) {
   const { t } = useTranslation(['admin', 'common']);
   const [form] = Form.useForm<Values>();
-  const client = useQueryClient();
-  const { message } = App.useApp();
-  const errorMessage = useErrorMessage();
-  const save = useMutation({
-    mutationFn: async (v: Values) => {
+  const existing = editing && editing !== 'new' ? editing : null;
+  const save = useSave(
+    async (v: Values) => {
       const common = { name: v.name.trim(), area: v.area?.trim() ?? '', leaderId: v.leaderId ?? null };
-      if (editing && editing !== 'new') await orgApi.updateGrid(editing.id, common);
+      if (existing) await orgApi.updateGrid(existing.id, common);
       else await orgApi.createGrid({ ...common, committeeId: v.committeeId });
     },
-    onSuccess: async () => {
-      message.success(t('common:saved'));
-      await client.invalidateQueries({ queryKey: orgKeys.grids });
-      onClose();
-    },
-    onError: (e) => message.error(errorMessage(e)),
-  });
-  const isNew = editing === 'new';
+    { invalidate: orgKeys.grids, success: t('common:saved'), onDone: onClose },
+  );
   return (
-    <Modal
+    <FormModal<Values>
       open={editing !== null}
-      title={isNew ? t('new.grid') : t('edit.grid')}
-      onCancel={onClose}
-      onOk={() => form.submit()}
-      okText={t('common:save')}
-      cancelText={t('common:cancel')}
-      confirmLoading={save.isPending}
-      destroyOnHidden
-      afterOpenChange={(open) => {
-        if (!open) return;
-        form.resetFields();
-        if (editing && editing !== 'new')
-          form.setFieldsValue({
-            name: editing.name,
-            committeeId: editing.committeeId,
-            area: editing.area,
-            leaderId: editing.leaderId,
-          });
-      }}
+      title={existing ? t('edit.grid') : t('new.grid')}
+      onClose={onClose}
+      form={form}
+      name="grid"
+      onFinish={(v) => save.mutate(v)}
+      saving={save.isPending}
+      valuesOnOpen={() =>
+        existing
+          ? {
+              name: existing.name,
+              committeeId: existing.committeeId,
+              area: existing.area,
+              leaderId: existing.leaderId,
+            }
+          : undefined
+      }
     >
-      <Form<Values>
-        form={form}
-        name="grid"
-        layout="vertical"
-        onFinish={(v) => save.mutate(v)}
-        requiredMark={false}
-      >
+      <NameItem />
+      {editing === 'new' && (
         <Form.Item
-          name="name"
-          label={t('fields.name')}
-          rules={[{ required: true, whitespace: true, max: 60, message: t('rules.name') }]}
+          name="committeeId"
+          label={t('fields.committee')}
+          rules={[{ required: true, message: t('pickCommittee') }]}
         >
-          <Input />
+          <CommitteeSelect />
         </Form.Item>
-        {isNew && (
-          <Form.Item
-            name="committeeId"
-            label={t('fields.committee')}
-            rules={[{ required: true, message: t('pickCommittee') }]}
-          >
-            <CommitteeSelect />
-          </Form.Item>
-        )}
-        <Form.Item name="area" label={t('fields.area')} rules={[{ max: 200 }]}>
-          <Input.TextArea rows={2} placeholder={t('placeholders.area')} />
-        </Form.Item>
-        <Form.Item name="leaderId" label={t('fields.gridLeader')}>
-          <UserPicker currentLabel={leaderLabel} />
-        </Form.Item>
-      </Form>
-    </Modal>
+      )}
+      <Form.Item name="area" label={t('fields.area')} rules={[{ max: 200 }]}>
+        <Input.TextArea rows={2} placeholder={t('placeholders.area')} />
+      </Form.Item>
+      <Form.Item name="leaderId" label={t('fields.gridLeader')}>
+        <UserPicker currentLabel={existing?.leaderName ?? undefined} />
+      </Form.Item>
+    </FormModal>
   );
 }

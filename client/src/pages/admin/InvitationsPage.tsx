@@ -1,30 +1,19 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import type { CreatedInvitation, CreateInvitationBody, Invitation, InvitationState } from '@zhibu/shared';
 import { InvitationStates } from '@zhibu/shared';
-import {
-  Alert,
-  App,
-  Button,
-  Empty,
-  Form,
-  Input,
-  Modal,
-  Popconfirm,
-  Select,
-  Space,
-  Table,
-  Tag,
-  Typography,
-} from 'antd';
+import { Alert, Button, Empty, Form, Input, Modal, Select, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useErrorMessage } from '../../api/errors';
 import { orgApi, orgKeys } from '../../api/org';
-import { CursorPager } from '../../components/CursorPager';
+import { ConfirmLink } from '../../components/ConfirmLink';
+import { FormModal } from '../../components/FormModal';
+import { PagedTable } from '../../components/PagedTable';
 import { useCursorPages } from '../../components/useCursorPages';
+import { useSave } from '../../components/useSave';
 import { formatDateTime } from '../../time/dayjs';
-import { BranchSelect, RoleTag, StatusTag, useRoleOptions, useStatusOptions } from './selects';
+import { MemberFields } from './MemberFields';
+import { BranchSelect, RoleTag, StatusTag } from './selects';
 import { useBranchParam } from './useBranchParam';
 
 const STATE_COLORS: Record<InvitationState, string> = {
@@ -41,9 +30,6 @@ export default function InvitationsPage() {
   const [state, setState] = useState<InvitationState | undefined>();
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<CreatedInvitation | null>(null);
-  const client = useQueryClient();
-  const { message } = App.useApp();
-  const errorMessage = useErrorMessage();
 
   const pages = useCursorPages(
     orgKeys.invitations(branchId ?? '', { state }),
@@ -51,13 +37,9 @@ export default function InvitationsPage() {
     { enabled: Boolean(branchId) },
   );
 
-  const revoke = useMutation({
-    mutationFn: (i: Invitation) => orgApi.revokeInvitation(i.branchId, i.id),
-    onSuccess: () => {
-      message.success(t('invitationRevoked'));
-      return client.invalidateQueries({ queryKey: ['org', 'invitations'] });
-    },
-    onError: (e) => message.error(errorMessage(e)),
+  const revoke = useSave((i: Invitation) => orgApi.revokeInvitation(i.branchId, i.id), {
+    invalidate: ['org', 'invitations'],
+    success: t('invitationRevoked'),
   });
 
   const link = created ? new URL(created.path, window.location.origin).toString() : '';
@@ -87,55 +69,36 @@ export default function InvitationsPage() {
       {!branchId ? (
         <Empty description={t('noBranch')} />
       ) : (
-        <>
-          <Table<Invitation>
-            rowKey="id"
-            size="middle"
-            loading={pages.loading}
-            dataSource={pages.items}
-            pagination={false}
-            scroll={{ x: 800 }}
-            locale={{ emptyText: pages.query.error ? errorMessage(pages.query.error) : undefined }}
-            data-testid="invitations-table"
-            columns={[
-              { key: 'name', title: t('fields.invitee'), dataIndex: 'displayName' },
-              { key: 'role', title: t('fields.role'), render: (_, i) => <RoleTag role={i.role} /> },
-              { key: 'status', title: t('fields.status'), render: (_, i) => <StatusTag status={i.status} /> },
-              {
-                key: 'state',
-                title: t('fields.state'),
-                render: (_, i) => <Tag color={STATE_COLORS[i.state]}>{t(`invitationStates.${i.state}`)}</Tag>,
-              },
-              { key: 'created', title: t('fields.createdAt'), render: (_, i) => formatDateTime(i.createdAt) },
-              { key: 'expires', title: t('fields.expiresAt'), render: (_, i) => formatDateTime(i.expiresAt) },
-              {
-                key: 'actions',
-                title: t('common:actions'),
-                render: (_, i) =>
-                  i.state === 'pending' && (
-                    <Popconfirm
-                      title={t('confirmRevoke', { name: i.displayName })}
-                      onConfirm={() => revoke.mutate(i)}
-                      okText={t('common:confirm')}
-                      cancelText={t('common:cancel')}
-                    >
-                      <Button size="small" type="link" danger>
-                        {t('revoke')}
-                      </Button>
-                    </Popconfirm>
-                  ),
-              },
-            ]}
-          />
-          <CursorPager
-            page={pages.page}
-            hasPrev={pages.hasPrev}
-            hasNext={pages.hasNext}
-            total={pages.total}
-            onPrev={pages.prev}
-            onNext={pages.next}
-          />
-        </>
+        <PagedTable<Invitation>
+          pages={pages}
+          scroll={{ x: 800 }}
+          data-testid="invitations-table"
+          columns={[
+            { key: 'name', title: t('fields.invitee'), dataIndex: 'displayName' },
+            { key: 'role', title: t('fields.role'), render: (_, i) => <RoleTag role={i.role} /> },
+            { key: 'status', title: t('fields.status'), render: (_, i) => <StatusTag status={i.status} /> },
+            {
+              key: 'state',
+              title: t('fields.state'),
+              render: (_, i) => <Tag color={STATE_COLORS[i.state]}>{t(`invitationStates.${i.state}`)}</Tag>,
+            },
+            { key: 'created', title: t('fields.createdAt'), render: (_, i) => formatDateTime(i.createdAt) },
+            { key: 'expires', title: t('fields.expiresAt'), render: (_, i) => formatDateTime(i.expiresAt) },
+            {
+              key: 'actions',
+              title: t('common:actions'),
+              render: (_, i) =>
+                i.state === 'pending' && (
+                  <ConfirmLink
+                    title={t('confirmRevoke', { name: i.displayName })}
+                    onConfirm={() => revoke.mutate(i)}
+                  >
+                    {t('revoke')}
+                  </ConfirmLink>
+                ),
+            },
+          ]}
+        />
       )}
       {branchId && (
         <CreateInvitationModal
@@ -185,15 +148,10 @@ function CreateInvitationModal({
 }) {
   const { t } = useTranslation(['admin', 'common', 'auth']);
   const [form] = Form.useForm<CreateInvitationBody>();
-  const client = useQueryClient();
-  const { message } = App.useApp();
-  const errorMessage = useErrorMessage();
-  const roleOptions = useRoleOptions();
-  const statusOptions = useStatusOptions();
   const groups = useQuery({ queryKey: orgKeys.groups(branchId), queryFn: () => orgApi.groups(branchId) });
 
-  const create = useMutation({
-    mutationFn: (v: CreateInvitationBody) => {
+  const create = useSave(
+    (v: CreateInvitationBody) => {
       const body: CreateInvitationBody = {
         displayName: v.displayName.trim(),
         role: v.role,
@@ -207,84 +165,53 @@ function CreateInvitationModal({
       if (v.groupId) body.groupId = v.groupId;
       return orgApi.createInvitation(branchId, body);
     },
-    onSuccess: async (created) => {
-      await client.invalidateQueries({ queryKey: ['org', 'invitations'] });
-      form.resetFields();
-      onCreated(created);
+    {
+      invalidate: ['org', 'invitations'],
+      onDone: (created) => {
+        form.resetFields();
+        onCreated(created);
+      },
     },
-    onError: (e) => message.error(errorMessage(e)),
-  });
+  );
 
   return (
-    <Modal
+    <FormModal<CreateInvitationBody>
       open={open}
       title={t('inviteMember')}
-      onCancel={onClose}
-      onOk={() => form.submit()}
+      onClose={onClose}
+      form={form}
+      name="invitation"
       okText={t('createInvitation')}
-      cancelText={t('common:cancel')}
-      confirmLoading={create.isPending}
-      destroyOnHidden
+      initialValues={{ role: 'member', status: 'full' }}
+      onFinish={(v) => create.mutate(v)}
+      saving={create.isPending}
     >
-      <Form<CreateInvitationBody>
-        form={form}
-        name="invitation"
-        layout="vertical"
-        initialValues={{ role: 'member', status: 'full' }}
-        onFinish={(v) => create.mutate(v)}
-        requiredMark={false}
+      <Form.Item
+        name="displayName"
+        label={t('fields.invitee')}
+        rules={[{ required: true, whitespace: true, max: 40, message: t('auth:displayNameRule') }]}
       >
+        <Input autoFocus data-testid="invitee-name" />
+      </Form.Item>
+      <div style={{ display: 'flex', gap: 12 }}>
         <Form.Item
-          name="displayName"
-          label={t('fields.invitee')}
-          rules={[{ required: true, whitespace: true, max: 40, message: t('auth:displayNameRule') }]}
+          name="mobile"
+          label={t('auth:mobileOptional')}
+          rules={[{ pattern: /^1[3-9][0-9]{9}$/, message: t('auth:mobileRule') }]}
+          style={{ flex: 1 }}
         >
-          <Input autoFocus data-testid="invitee-name" />
-        </Form.Item>
-        <div style={{ display: 'flex', gap: 12 }}>
-          <Form.Item
-            name="mobile"
-            label={t('auth:mobileOptional')}
-            rules={[{ pattern: /^1[3-9][0-9]{9}$/, message: t('auth:mobileRule') }]}
-            style={{ flex: 1 }}
-          >
-            <Input />
-          </Form.Item>
-          <Form.Item
-            name="username"
-            label={t('fields.suggestedUsername')}
-            rules={[{ pattern: /^[A-Za-z0-9_.-]{3,32}$/, message: t('auth:usernameRule') }]}
-            style={{ flex: 1 }}
-          >
-            <Input />
-          </Form.Item>
-        </div>
-        <div style={{ display: 'flex', gap: 12 }}>
-          <Form.Item name="role" label={t('fields.role')} style={{ flex: 1 }}>
-            <Select options={roleOptions} />
-          </Form.Item>
-          <Form.Item name="status" label={t('fields.status')} style={{ flex: 1 }}>
-            <Select options={statusOptions} />
-          </Form.Item>
-        </div>
-        <Form.Item name="groupId" label={t('fields.group')}>
-          <Select
-            allowClear
-            options={(groups.data?.items ?? []).map((g) => ({ value: g.id, label: g.name }))}
-          />
-        </Form.Item>
-        <Form.Item name="employer" label={t('fields.employer')} rules={[{ max: 80 }]}>
           <Input />
         </Form.Item>
-        <div style={{ display: 'flex', gap: 12 }}>
-          <Form.Item name="industry" label={t('fields.industry')} rules={[{ max: 40 }]} style={{ flex: 1 }}>
-            <Input />
-          </Form.Item>
-          <Form.Item name="region" label={t('fields.region')} rules={[{ max: 40 }]} style={{ flex: 1 }}>
-            <Input />
-          </Form.Item>
-        </div>
-      </Form>
-    </Modal>
+        <Form.Item
+          name="username"
+          label={t('fields.suggestedUsername')}
+          rules={[{ pattern: /^[A-Za-z0-9_.-]{3,32}$/, message: t('auth:usernameRule') }]}
+          style={{ flex: 1 }}
+        >
+          <Input />
+        </Form.Item>
+      </div>
+      <MemberFields groups={groups.data?.items ?? []} />
+    </FormModal>
   );
 }

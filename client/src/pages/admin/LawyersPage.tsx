@@ -1,14 +1,15 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { Lawyer } from '@zhibu/shared';
-import { App, Button, Form, Input, Modal, Popconfirm, Select, Space, Switch, Table, Tag } from 'antd';
+import { Button, Form, Input, Select, Space, Switch, Tag } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useErrorMessage } from '../../api/errors';
 import { orgApi, orgKeys } from '../../api/org';
-import { CursorPager } from '../../components/CursorPager';
+import { ConfirmLink } from '../../components/ConfirmLink';
+import { FormModal } from '../../components/FormModal';
+import { PagedTable } from '../../components/PagedTable';
 import { UserPicker } from '../../components/UserPicker';
 import { useCursorPages } from '../../components/useCursorPages';
+import { useSave } from '../../components/useSave';
 import { TagsInput } from './selects';
 
 interface Values {
@@ -23,23 +24,13 @@ export default function LawyersPage() {
   const { t } = useTranslation(['admin', 'common']);
   const [available, setAvailable] = useState<boolean | undefined>();
   const [editing, setEditing] = useState<Lawyer | 'new' | null>(null);
-  const client = useQueryClient();
-  const { message } = App.useApp();
-  const errorMessage = useErrorMessage();
   const pages = useCursorPages([...orgKeys.lawyers, { available }], (cursor) =>
     orgApi.lawyers({ available, limit: 20, cursor }),
   );
-  const refresh = () => client.invalidateQueries({ queryKey: orgKeys.lawyers });
-  const toggle = useMutation({
-    mutationFn: (l: Lawyer) => orgApi.updateLawyer(l.id, { available: !l.available }),
-    onSuccess: refresh,
-    onError: (e) => message.error(errorMessage(e)),
+  const toggle = useSave((l: Lawyer) => orgApi.updateLawyer(l.id, { available: !l.available }), {
+    invalidate: orgKeys.lawyers,
   });
-  const remove = useMutation({
-    mutationFn: (l: Lawyer) => orgApi.removeLawyer(l.id),
-    onSuccess: refresh,
-    onError: (e) => message.error(errorMessage(e)),
-  });
+  const remove = useSave((l: Lawyer) => orgApi.removeLawyer(l.id), { invalidate: orgKeys.lawyers });
 
   return (
     <>
@@ -59,13 +50,8 @@ export default function LawyersPage() {
           {t('new.lawyer')}
         </Button>
       </Space>
-      <Table<Lawyer>
-        rowKey="id"
-        size="middle"
-        loading={pages.loading}
-        dataSource={pages.items}
-        pagination={false}
-        locale={{ emptyText: pages.query.error ? errorMessage(pages.query.error) : undefined }}
+      <PagedTable<Lawyer>
+        pages={pages}
         columns={[
           { key: 'name', title: t('fields.name'), dataIndex: 'displayName' },
           { key: 'firm', title: t('fields.firm'), dataIndex: 'firm' },
@@ -100,28 +86,16 @@ export default function LawyersPage() {
                 <Button size="small" type="link" onClick={() => setEditing(l)}>
                   {t('common:edit')}
                 </Button>
-                <Popconfirm
+                <ConfirmLink
                   title={t('confirmRemovePerson', { name: l.displayName })}
                   onConfirm={() => remove.mutate(l)}
-                  okText={t('common:confirm')}
-                  cancelText={t('common:cancel')}
                 >
-                  <Button size="small" type="link" danger>
-                    {t('common:remove')}
-                  </Button>
-                </Popconfirm>
+                  {t('common:remove')}
+                </ConfirmLink>
               </Space>
             ),
           },
         ]}
-      />
-      <CursorPager
-        page={pages.page}
-        hasPrev={pages.hasPrev}
-        hasNext={pages.hasNext}
-        total={pages.total}
-        onPrev={pages.prev}
-        onNext={pages.next}
       />
       <LawyerModal editing={editing} onClose={() => setEditing(null)} />
     </>
@@ -131,75 +105,52 @@ export default function LawyersPage() {
 function LawyerModal({ editing, onClose }: { editing: Lawyer | 'new' | null; onClose: () => void }) {
   const { t } = useTranslation(['admin', 'common']);
   const [form] = Form.useForm<Values>();
-  const client = useQueryClient();
-  const { message } = App.useApp();
-  const errorMessage = useErrorMessage();
-  const save = useMutation({
-    mutationFn: async (v: Values) => {
+  const existing = editing && editing !== 'new' ? editing : null;
+  const save = useSave(
+    async (v: Values) => {
       const body = { firm: v.firm.trim(), specialties: v.specialties ?? [], available: v.available ?? true };
-      if (editing && editing !== 'new') await orgApi.updateLawyer(editing.id, body);
+      if (existing) await orgApi.updateLawyer(existing.id, body);
       else if (v.userId) await orgApi.createLawyer({ userId: v.userId, ...body });
     },
-    onSuccess: async () => {
-      message.success(t('common:saved'));
-      await client.invalidateQueries({ queryKey: orgKeys.lawyers });
-      onClose();
-    },
-    onError: (e) => message.error(errorMessage(e)),
-  });
-  const isNew = editing === 'new';
+    { invalidate: orgKeys.lawyers, success: t('common:saved'), onDone: onClose },
+  );
   return (
-    <Modal
+    <FormModal<Values>
       open={editing !== null}
-      title={isNew ? t('new.lawyer') : t('edit.lawyer')}
-      onCancel={onClose}
-      onOk={() => form.submit()}
-      okText={t('common:save')}
-      cancelText={t('common:cancel')}
-      confirmLoading={save.isPending}
-      destroyOnHidden
-      afterOpenChange={(open) => {
-        if (!open) return;
-        form.resetFields();
-        if (editing && editing !== 'new')
-          form.setFieldsValue({
-            firm: editing.firm,
-            specialties: editing.specialties,
-            available: editing.available,
-          });
-        else form.setFieldsValue({ available: true });
-      }}
+      title={existing ? t('edit.lawyer') : t('new.lawyer')}
+      onClose={onClose}
+      form={form}
+      name="lawyer"
+      onFinish={(v) => save.mutate(v)}
+      saving={save.isPending}
+      valuesOnOpen={() =>
+        existing
+          ? { firm: existing.firm, specialties: existing.specialties, available: existing.available }
+          : { available: true }
+      }
     >
-      <Form<Values>
-        form={form}
-        name="lawyer"
-        layout="vertical"
-        onFinish={(v) => save.mutate(v)}
-        requiredMark={false}
-      >
-        {isNew && (
-          <Form.Item
-            name="userId"
-            label={t('fields.user')}
-            rules={[{ required: true, message: t('pickUser') }]}
-          >
-            <UserPicker allowClear={false} />
-          </Form.Item>
-        )}
+      {editing === 'new' && (
         <Form.Item
-          name="firm"
-          label={t('fields.firm')}
-          rules={[{ required: true, whitespace: true, max: 80, message: t('rules.firm') }]}
+          name="userId"
+          label={t('fields.user')}
+          rules={[{ required: true, message: t('pickUser') }]}
         >
-          <Input />
+          <UserPicker allowClear={false} />
         </Form.Item>
-        <Form.Item name="specialties" label={t('fields.specialties')} extra={t('hints.tags')}>
-          <TagsInput placeholder={t('placeholders.specialties')} />
-        </Form.Item>
-        <Form.Item name="available" label={t('fields.available')} valuePropName="checked">
-          <Switch />
-        </Form.Item>
-      </Form>
-    </Modal>
+      )}
+      <Form.Item
+        name="firm"
+        label={t('fields.firm')}
+        rules={[{ required: true, whitespace: true, max: 80, message: t('rules.firm') }]}
+      >
+        <Input />
+      </Form.Item>
+      <Form.Item name="specialties" label={t('fields.specialties')} extra={t('hints.tags')}>
+        <TagsInput placeholder={t('placeholders.specialties')} />
+      </Form.Item>
+      <Form.Item name="available" label={t('fields.available')} valuePropName="checked">
+        <Switch />
+      </Form.Item>
+    </FormModal>
   );
 }

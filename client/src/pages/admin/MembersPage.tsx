@@ -1,13 +1,16 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import type { BranchRole, MemberStatus, Membership, UpdateMemberBody } from '@zhibu/shared';
-import { App, Button, Empty, Form, Input, Modal, Popconfirm, Select, Space, Table } from 'antd';
+import { Button, Empty, Form, Input, Select, Space } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useErrorMessage } from '../../api/errors';
 import { orgApi, orgKeys } from '../../api/org';
-import { CursorPager } from '../../components/CursorPager';
+import { ConfirmLink } from '../../components/ConfirmLink';
+import { FormModal } from '../../components/FormModal';
+import { PagedTable } from '../../components/PagedTable';
 import { useCursorPages } from '../../components/useCursorPages';
+import { useSave } from '../../components/useSave';
 import { formatDate } from '../../time/dayjs';
+import { MemberFields } from './MemberFields';
 import { BranchSelect, RoleTag, StatusTag, useRoleOptions, useStatusOptions } from './selects';
 import { useBranchParam } from './useBranchParam';
 
@@ -26,9 +29,6 @@ export default function MembersPage() {
   const [editing, setEditing] = useState<Membership | null>(null);
   const roleOptions = useRoleOptions();
   const statusOptions = useStatusOptions();
-  const client = useQueryClient();
-  const { message } = App.useApp();
-  const errorMessage = useErrorMessage();
 
   const pages = useCursorPages(
     orgKeys.members(branchId ?? '', filters),
@@ -42,13 +42,9 @@ export default function MembersPage() {
   });
   const groupName = (id: string | null) => groups.data?.items.find((g) => g.id === id)?.name ?? '—';
 
-  const remove = useMutation({
-    mutationFn: (m: Membership) => orgApi.removeMember(m.branchId, m.userId),
-    onSuccess: () => {
-      message.success(t('memberRemoved'));
-      return client.invalidateQueries({ queryKey: ['org', 'members'] });
-    },
-    onError: (e) => message.error(errorMessage(e)),
+  const remove = useSave((m: Membership) => orgApi.removeMember(m.branchId, m.userId), {
+    invalidate: ['org', 'members'],
+    success: t('memberRemoved'),
   });
 
   const [filterForm] = Form.useForm<Filters>();
@@ -121,74 +117,55 @@ export default function MembersPage() {
       {!branchId ? (
         <Empty description={t('noBranch')} />
       ) : (
-        <>
-          <Table<Membership>
-            rowKey="id"
-            size="middle"
-            loading={pages.loading}
-            dataSource={pages.items}
-            pagination={false}
-            scroll={{ x: 900 }}
-            locale={{ emptyText: pages.query.error ? errorMessage(pages.query.error) : undefined }}
-            data-testid="members-table"
-            columns={[
-              { key: 'name', title: t('fields.name'), dataIndex: 'displayName', fixed: 'left', width: 120 },
-              {
-                key: 'role',
-                title: t('fields.role'),
-                render: (_, m) => <RoleTag role={m.role} />,
-                width: 100,
-              },
-              {
-                key: 'status',
-                title: t('fields.status'),
-                render: (_, m) => <StatusTag status={m.status} />,
-                width: 120,
-              },
-              { key: 'employer', title: t('fields.employer'), dataIndex: 'employer', ellipsis: true },
-              { key: 'industry', title: t('fields.industry'), dataIndex: 'industry' },
-              { key: 'region', title: t('fields.region'), dataIndex: 'region' },
-              { key: 'group', title: t('fields.group'), render: (_, m) => groupName(m.groupId) },
-              {
-                key: 'joined',
-                title: t('fields.joinedAt'),
-                render: (_, m) => formatDate(m.joinedAt),
-                width: 110,
-              },
-              {
-                key: 'actions',
-                title: t('common:actions'),
-                fixed: 'right',
-                width: 140,
-                render: (_, m) => (
-                  <Space>
-                    <Button size="small" type="link" onClick={() => setEditing(m)}>
-                      {t('common:edit')}
-                    </Button>
-                    <Popconfirm
-                      title={t('confirmRemoveMember', { name: m.displayName })}
-                      onConfirm={() => remove.mutate(m)}
-                      okText={t('common:confirm')}
-                      cancelText={t('common:cancel')}
-                    >
-                      <Button size="small" type="link" danger>
-                        {t('common:remove')}
-                      </Button>
-                    </Popconfirm>
-                  </Space>
-                ),
-              },
-            ]}
-          />
-          <CursorPager
-            page={pages.page}
-            hasPrev={pages.hasPrev}
-            hasNext={pages.hasNext}
-            total={pages.total}
-            onPrev={pages.prev}
-            onNext={pages.next}
-          />
-        </>
+        <PagedTable<Membership>
+          pages={pages}
+          scroll={{ x: 900 }}
+          data-testid="members-table"
+          columns={[
+            { key: 'name', title: t('fields.name'), dataIndex: 'displayName', fixed: 'left', width: 120 },
+            {
+              key: 'role',
+              title: t('fields.role'),
+              render: (_, m) => <RoleTag role={m.role} />,
+              width: 100,
+            },
+            {
+              key: 'status',
+              title: t('fields.status'),
+              render: (_, m) => <StatusTag status={m.status} />,
+              width: 120,
+            },
+            { key: 'employer', title: t('fields.employer'), dataIndex: 'employer', ellipsis: true },
+            { key: 'industry', title: t('fields.industry'), dataIndex: 'industry' },
+            { key: 'region', title: t('fields.region'), dataIndex: 'region' },
+            { key: 'group', title: t('fields.group'), render: (_, m) => groupName(m.groupId) },
+            {
+              key: 'joined',
+              title: t('fields.joinedAt'),
+              render: (_, m) => formatDate(m.joinedAt),
+              width: 110,
+            },
+            {
+              key: 'actions',
+              title: t('common:actions'),
+              fixed: 'right',
+              width: 140,
+              render: (_, m) => (
+                <Space>
+                  <Button size="small" type="link" onClick={() => setEditing(m)}>
+                    {t('common:edit')}
+                  </Button>
+                  <ConfirmLink
+                    title={t('confirmRemoveMember', { name: m.displayName })}
+                    onConfirm={() => remove.mutate(m)}
+                  >
+                    {t('common:remove')}
+                  </ConfirmLink>
+                </Space>
+              ),
+            },
+          ]}
+        />
       )}
       <EditMemberModal member={editing} groups={groups.data?.items ?? []} onClose={() => setEditing(null)} />
     </>
@@ -206,82 +183,46 @@ function EditMemberModal({
 }) {
   const { t } = useTranslation(['admin', 'common']);
   const [form] = Form.useForm<UpdateMemberBody>();
-  const client = useQueryClient();
-  const { message } = App.useApp();
-  const errorMessage = useErrorMessage();
-  const roleOptions = useRoleOptions();
-  const statusOptions = useStatusOptions();
-  const save = useMutation({
-    mutationFn: (body: UpdateMemberBody) => {
+  const save = useSave(
+    (body: UpdateMemberBody) => {
       if (!member) throw new Error('no member');
       return orgApi.updateMember(member.branchId, member.userId, body);
     },
-    onSuccess: async () => {
-      message.success(t('common:saved'));
-      await client.invalidateQueries({ queryKey: ['org', 'members'] });
-      onClose();
-    },
-    onError: (e) => message.error(errorMessage(e)),
-  });
+    { invalidate: ['org', 'members'], success: t('common:saved'), onDone: onClose },
+  );
   return (
-    <Modal
+    <FormModal<UpdateMemberBody>
       open={member !== null}
       title={member ? t('editMember', { name: member.displayName }) : ''}
-      onCancel={onClose}
-      onOk={() => form.submit()}
-      okText={t('common:save')}
-      cancelText={t('common:cancel')}
-      confirmLoading={save.isPending}
-      destroyOnHidden
-      afterOpenChange={(open) => {
-        if (open && member)
-          form.setFieldsValue({
-            role: member.role,
-            status: member.status,
-            employer: member.employer,
-            industry: member.industry,
-            region: member.region,
-            groupId: member.groupId,
-          });
-      }}
+      onClose={onClose}
+      form={form}
+      name="editMember"
+      requiredMark
+      onFinish={(v) =>
+        save.mutate({
+          ...v,
+          employer: v.employer?.trim() ?? '',
+          industry: v.industry?.trim() ?? '',
+          region: v.region?.trim() ?? '',
+          groupId: v.groupId ?? null,
+        })
+      }
+      saving={save.isPending}
+      resetOnOpen={false}
+      valuesOnOpen={() =>
+        member
+          ? {
+              role: member.role,
+              status: member.status,
+              employer: member.employer,
+              industry: member.industry,
+              region: member.region,
+              groupId: member.groupId,
+            }
+          : undefined
+      }
     >
-      <Form<UpdateMemberBody>
-        form={form}
-        name="editMember"
-        layout="vertical"
-        onFinish={(v) =>
-          save.mutate({
-            ...v,
-            employer: v.employer?.trim() ?? '',
-            industry: v.industry?.trim() ?? '',
-            region: v.region?.trim() ?? '',
-            groupId: v.groupId ?? null,
-          })
-        }
-      >
-        <div style={{ display: 'flex', gap: 12 }}>
-          <Form.Item name="role" label={t('fields.role')} style={{ flex: 1 }}>
-            <Select options={roleOptions} />
-          </Form.Item>
-          <Form.Item name="status" label={t('fields.status')} style={{ flex: 1 }}>
-            <Select options={statusOptions} />
-          </Form.Item>
-        </div>
-        <Form.Item name="groupId" label={t('fields.group')}>
-          <Select allowClear options={groups.map((g) => ({ value: g.id, label: g.name }))} />
-        </Form.Item>
-        <Form.Item name="employer" label={t('fields.employer')} rules={[{ max: 80 }]}>
-          <Input />
-        </Form.Item>
-        <div style={{ display: 'flex', gap: 12 }}>
-          <Form.Item name="industry" label={t('fields.industry')} rules={[{ max: 40 }]} style={{ flex: 1 }}>
-            <Input />
-          </Form.Item>
-          <Form.Item name="region" label={t('fields.region')} rules={[{ max: 40 }]} style={{ flex: 1 }}>
-            <Input />
-          </Form.Item>
-        </div>
-      </Form>
-    </Modal>
+      <MemberFields groups={groups} />
+    </FormModal>
   );
 }

@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { useErrorMessage } from '../../api/errors';
 import { orgApi } from '../../api/org';
 import { UserPicker } from '../../components/UserPicker';
-import { TagsInput } from './selects';
+import { NameItem, TagsInput } from './selects';
 
 /** What the org tree page is editing: a new or an existing committee, branch or group. */
 export type OrgEdit =
@@ -103,13 +103,9 @@ export function OrgFormModal({
         onFinish={(v) => save.mutate(v)}
         requiredMark={false}
       >
-        <Form.Item
-          name="name"
-          label={t('fields.name')}
-          rules={[{ required: true, whitespace: true, max: 60, message: t('rules.name') }]}
-        >
+        <NameItem>
           <Input autoFocus data-testid="org-name" />
-        </Form.Item>
+        </NameItem>
         {edit?.kind === 'branch' && (
           <>
             <Form.Item

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { BranchRoles, MemberStatuses } from '@zhibu/shared';
-import { Select, Tag } from 'antd';
+import { Form, Input, Select, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { orgApi, orgKeys } from '../../api/org';
 
@@ -97,4 +97,31 @@ export function TagsInput(props: {
   id?: string;
 }) {
   return <Select mode="tags" tokenSeparators={[',', '，']} open={false} suffixIcon={null} {...props} />;
+}
+
+/** The name search above an admin list (trimmed; empty clears it). */
+export function SearchByName({ onSearch }: { onSearch: (q: string) => void }) {
+  const { t } = useTranslation('admin');
+  return (
+    <Input.Search
+      allowClear
+      placeholder={t('searchByName')}
+      onSearch={(v) => onSearch(v.trim())}
+      style={{ width: 240 }}
+    />
+  );
+}
+
+/** The required `name` field of a committee, branch, group, department or grid form (at most 60). */
+export function NameItem({ children }: { children?: React.ReactNode }) {
+  const { t } = useTranslation('admin');
+  return (
+    <Form.Item
+      name="name"
+      label={t('fields.name')}
+      rules={[{ required: true, whitespace: true, max: 60, message: t('rules.name') }]}
+    >
+      {children ?? <Input />}
+    </Form.Item>
+  );
 }
