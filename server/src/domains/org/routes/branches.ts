@@ -22,33 +22,24 @@ import {
   readableBranchFilter,
 } from '../../permissions/index.js';
 import type { OrgService } from '../service.js';
-import { errors, ref, scope, secured } from './common.js';
+import { ref, replies, routeOptions, scope } from './common.js';
 
 export async function branchRoutes(app: App, { ctx, authenticate }: RouteDeps, org: OrgService) {
-  const base = { onRequest: authenticate };
-  const tags = ['org: branches'];
+  const route = routeOptions(authenticate, ['org: branches']);
 
   app.get(
     '/api/v1/branches',
-    {
-      ...base,
-      schema: {
-        tags,
-        security: secured,
-        description: 'Branches the caller may see: all for admins, a committee admin’s, one’s own.',
-        querystring: BranchListQuery,
-        response: { 200: BranchPage, ...errors },
-      },
-    },
+    route({
+      description: 'Branches the caller may see: all for admins, a committee admin’s, one’s own.',
+      querystring: BranchListQuery,
+      response: replies({ 200: BranchPage }),
+    }),
     async (request) => org.tree.listBranches(request.query, readableBranchFilter(await scope(ctx, request))),
   );
 
   app.post(
     '/api/v1/branches',
-    {
-      ...base,
-      schema: { tags, security: secured, body: CreateBranchBody, response: { 201: Branch, ...errors } },
-    },
+    route({ body: CreateBranchBody, response: replies({ 201: Branch }) }),
     async (request, reply) => {
       ensure(canAdminCommittee(await scope(ctx, request), request.body.committeeId));
       return reply.status(201).send(await org.tree.createBranch(request.body));
@@ -57,7 +48,7 @@ export async function branchRoutes(app: App, { ctx, authenticate }: RouteDeps, o
 
   app.get(
     '/api/v1/branches/:id',
-    { ...base, schema: { tags, security: secured, params: IdParams, response: { 200: Branch, ...errors } } },
+    route({ params: IdParams, response: replies({ 200: Branch }) }),
     async (request) => {
       const branch = await org.tree.branchDoc(request.params.id);
       ensure(canReadBranch(await scope(ctx, request), ref(branch)));
@@ -67,16 +58,7 @@ export async function branchRoutes(app: App, { ctx, authenticate }: RouteDeps, o
 
   app.patch(
     '/api/v1/branches/:id',
-    {
-      ...base,
-      schema: {
-        tags,
-        security: secured,
-        params: IdParams,
-        body: UpdateBranchBody,
-        response: { 200: Branch, ...errors },
-      },
-    },
+    route({ params: IdParams, body: UpdateBranchBody, response: replies({ 200: Branch }) }),
     async (request) => {
       const branch = await org.tree.branchDoc(request.params.id);
       ensure(canManageBranch(await scope(ctx, request), ref(branch)));
@@ -86,7 +68,7 @@ export async function branchRoutes(app: App, { ctx, authenticate }: RouteDeps, o
 
   app.delete(
     '/api/v1/branches/:id',
-    { ...base, schema: { tags, security: secured, params: IdParams, response: { 200: Ok, ...errors } } },
+    route({ params: IdParams, response: replies({ 200: Ok }) }),
     async (request) => {
       const branch = await org.tree.branchDoc(request.params.id);
       ensure(canAdminCommittee(await scope(ctx, request), branch.committeeId.toHexString()));
@@ -96,20 +78,11 @@ export async function branchRoutes(app: App, { ctx, authenticate }: RouteDeps, o
   );
 
   // ----- groups (党小组) -----
-  const groupTags = ['org: groups'];
+  const groupRoute = routeOptions(authenticate, ['org: groups']);
 
   app.get(
     '/api/v1/branches/:id/groups',
-    {
-      ...base,
-      schema: {
-        tags: groupTags,
-        security: secured,
-        params: IdParams,
-        querystring: GroupListQuery,
-        response: { 200: GroupPage, ...errors },
-      },
-    },
+    groupRoute({ params: IdParams, querystring: GroupListQuery, response: replies({ 200: GroupPage }) }),
     async (request) => {
       const branch = await org.tree.branchDoc(request.params.id);
       ensure(canReadBranch(await scope(ctx, request), ref(branch)));
@@ -119,16 +92,7 @@ export async function branchRoutes(app: App, { ctx, authenticate }: RouteDeps, o
 
   app.post(
     '/api/v1/branches/:id/groups',
-    {
-      ...base,
-      schema: {
-        tags: groupTags,
-        security: secured,
-        params: IdParams,
-        body: CreateGroupBody,
-        response: { 201: Group, ...errors },
-      },
-    },
+    groupRoute({ params: IdParams, body: CreateGroupBody, response: replies({ 201: Group }) }),
     async (request, reply) => {
       const branch = await org.tree.branchDoc(request.params.id);
       ensure(canManageBranch(await scope(ctx, request), ref(branch)));
@@ -138,16 +102,7 @@ export async function branchRoutes(app: App, { ctx, authenticate }: RouteDeps, o
 
   app.patch(
     '/api/v1/groups/:id',
-    {
-      ...base,
-      schema: {
-        tags: groupTags,
-        security: secured,
-        params: IdParams,
-        body: UpdateGroupBody,
-        response: { 200: Group, ...errors },
-      },
-    },
+    groupRoute({ params: IdParams, body: UpdateGroupBody, response: replies({ 200: Group }) }),
     async (request) => {
       const group = await org.tree.groupDoc(request.params.id);
       ensure(
@@ -162,10 +117,7 @@ export async function branchRoutes(app: App, { ctx, authenticate }: RouteDeps, o
 
   app.delete(
     '/api/v1/groups/:id',
-    {
-      ...base,
-      schema: { tags: groupTags, security: secured, params: IdParams, response: { 200: Ok, ...errors } },
-    },
+    groupRoute({ params: IdParams, response: replies({ 200: Ok }) }),
     async (request) => {
       const group = await org.tree.groupDoc(request.params.id);
       ensure(

@@ -20,34 +20,21 @@ import {
   readableCommitteeIds,
 } from '../../permissions/index.js';
 import type { OrgService } from '../service.js';
-import { errors, scope, secured } from './common.js';
-
-const tags = ['org: committees'];
+import { replies, routeOptions, scope } from './common.js';
 
 export async function committeeRoutes(app: App, { ctx, authenticate }: RouteDeps, org: OrgService) {
-  const base = { onRequest: authenticate };
+  const route = routeOptions(authenticate, ['org: committees']);
 
   app.get(
     '/api/v1/committees',
-    {
-      ...base,
-      schema: {
-        tags,
-        security: secured,
-        querystring: CommitteeListQuery,
-        response: { 200: CommitteePage, ...errors },
-      },
-    },
+    route({ querystring: CommitteeListQuery, response: replies({ 200: CommitteePage }) }),
     async (request) =>
       org.tree.listCommittees(request.query, readableCommitteeIds(await scope(ctx, request))),
   );
 
   app.post(
     '/api/v1/committees',
-    {
-      ...base,
-      schema: { tags, security: secured, body: CreateCommitteeBody, response: { 201: Committee, ...errors } },
-    },
+    route({ body: CreateCommitteeBody, response: replies({ 201: Committee }) }),
     async (request, reply) => {
       ensure((await scope(ctx, request)).isAdmin);
       return reply.status(201).send(await org.tree.createCommittee(request.body.name));
@@ -56,10 +43,7 @@ export async function committeeRoutes(app: App, { ctx, authenticate }: RouteDeps
 
   app.get(
     '/api/v1/committees/:id',
-    {
-      ...base,
-      schema: { tags, security: secured, params: IdParams, response: { 200: Committee, ...errors } },
-    },
+    route({ params: IdParams, response: replies({ 200: Committee }) }),
     async (request) => {
       const committee = await org.tree.getCommittee(request.params.id);
       ensure(canReadCommittee(await scope(ctx, request), committee.id));
@@ -69,16 +53,7 @@ export async function committeeRoutes(app: App, { ctx, authenticate }: RouteDeps
 
   app.patch(
     '/api/v1/committees/:id',
-    {
-      ...base,
-      schema: {
-        tags,
-        security: secured,
-        params: IdParams,
-        body: UpdateCommitteeBody,
-        response: { 200: Committee, ...errors },
-      },
-    },
+    route({ params: IdParams, body: UpdateCommitteeBody, response: replies({ 200: Committee }) }),
     async (request) => {
       const committee = await org.tree.getCommittee(request.params.id);
       ensure(canAdminCommittee(await scope(ctx, request), committee.id));
@@ -88,7 +63,7 @@ export async function committeeRoutes(app: App, { ctx, authenticate }: RouteDeps
 
   app.delete(
     '/api/v1/committees/:id',
-    { ...base, schema: { tags, security: secured, params: IdParams, response: { 200: Ok, ...errors } } },
+    route({ params: IdParams, response: replies({ 200: Ok }) }),
     async (request) => {
       ensure((await scope(ctx, request)).isAdmin);
       await org.tree.deleteCommittee(request.params.id);
@@ -98,10 +73,7 @@ export async function committeeRoutes(app: App, { ctx, authenticate }: RouteDeps
 
   app.get(
     '/api/v1/committees/:id/admins',
-    {
-      ...base,
-      schema: { tags, security: secured, params: IdParams, response: { 200: CommitteeAdminList, ...errors } },
-    },
+    route({ params: IdParams, response: replies({ 200: CommitteeAdminList }) }),
     async (request) => {
       ensure(canAdminCommittee(await scope(ctx, request), request.params.id));
       return { items: await org.tree.listCommitteeAdmins(request.params.id) };
@@ -110,17 +82,12 @@ export async function committeeRoutes(app: App, { ctx, authenticate }: RouteDeps
 
   app.post(
     '/api/v1/committees/:id/admins',
-    {
-      ...base,
-      schema: {
-        tags,
-        security: secured,
-        description: 'Makes a user an admin of this committee (everything beneath it). Admins only.',
-        params: IdParams,
-        body: CommitteeAdminBody,
-        response: { 201: CommitteeAdmin, ...errors },
-      },
-    },
+    route({
+      description: 'Makes a user an admin of this committee (everything beneath it). Admins only.',
+      params: IdParams,
+      body: CommitteeAdminBody,
+      response: replies({ 201: CommitteeAdmin }),
+    }),
     async (request, reply) => {
       ensure((await scope(ctx, request)).isAdmin);
       return reply.status(201).send(await org.tree.addCommitteeAdmin(request.params.id, request.body.userId));
@@ -129,10 +96,7 @@ export async function committeeRoutes(app: App, { ctx, authenticate }: RouteDeps
 
   app.delete(
     '/api/v1/committees/:id/admins/:userId',
-    {
-      ...base,
-      schema: { tags, security: secured, params: CommitteeAdminParams, response: { 200: Ok, ...errors } },
-    },
+    route({ params: CommitteeAdminParams, response: replies({ 200: Ok }) }),
     async (request) => {
       ensure((await scope(ctx, request)).isAdmin);
       await org.tree.removeCommitteeAdmin(request.params.id, request.params.userId);

@@ -15,11 +15,10 @@ import type { RouteDeps } from '../../../http/route-deps.js';
 import type { App } from '../../../http/types.js';
 import { canManageDirectory, canReadDirectory, ensure } from '../../permissions/index.js';
 import type { OrgService } from '../service.js';
-import { errors, scope, secured } from './common.js';
+import { replies, routeOptions, scope } from './common.js';
 
 export async function departmentRoutes(app: App, { ctx, authenticate }: RouteDeps, org: OrgService) {
-  const base = { onRequest: authenticate };
-  const tags = ['org: departments'];
+  const route = routeOptions(authenticate, ['org: departments']);
   const read = async (request: Parameters<typeof scope>[1]) =>
     ensure(canReadDirectory(await scope(ctx, request)));
   const manage = async (request: Parameters<typeof scope>[1]) =>
@@ -27,15 +26,7 @@ export async function departmentRoutes(app: App, { ctx, authenticate }: RouteDep
 
   app.get(
     '/api/v1/departments',
-    {
-      ...base,
-      schema: {
-        tags,
-        security: secured,
-        querystring: DepartmentListQuery,
-        response: { 200: DepartmentPage, ...errors },
-      },
-    },
+    route({ querystring: DepartmentListQuery, response: replies({ 200: DepartmentPage }) }),
     async (request) => {
       await read(request);
       return org.people.listDepartments(request.query);
@@ -43,15 +34,7 @@ export async function departmentRoutes(app: App, { ctx, authenticate }: RouteDep
   );
   app.post(
     '/api/v1/departments',
-    {
-      ...base,
-      schema: {
-        tags,
-        security: secured,
-        body: CreateDepartmentBody,
-        response: { 201: Department, ...errors },
-      },
-    },
+    route({ body: CreateDepartmentBody, response: replies({ 201: Department }) }),
     async (request, reply) => {
       await manage(request);
       return reply.status(201).send(await org.people.createDepartment(request.body));
@@ -59,10 +42,7 @@ export async function departmentRoutes(app: App, { ctx, authenticate }: RouteDep
   );
   app.get(
     '/api/v1/departments/:id',
-    {
-      ...base,
-      schema: { tags, security: secured, params: IdParams, response: { 200: Department, ...errors } },
-    },
+    route({ params: IdParams, response: replies({ 200: Department }) }),
     async (request) => {
       await read(request);
       return org.people.getDepartment(request.params.id);
@@ -70,16 +50,7 @@ export async function departmentRoutes(app: App, { ctx, authenticate }: RouteDep
   );
   app.patch(
     '/api/v1/departments/:id',
-    {
-      ...base,
-      schema: {
-        tags,
-        security: secured,
-        params: IdParams,
-        body: UpdateDepartmentBody,
-        response: { 200: Department, ...errors },
-      },
-    },
+    route({ params: IdParams, body: UpdateDepartmentBody, response: replies({ 200: Department }) }),
     async (request) => {
       await manage(request);
       return org.people.updateDepartment(request.params.id, request.body);
@@ -87,7 +58,7 @@ export async function departmentRoutes(app: App, { ctx, authenticate }: RouteDep
   );
   app.delete(
     '/api/v1/departments/:id',
-    { ...base, schema: { tags, security: secured, params: IdParams, response: { 200: Ok, ...errors } } },
+    route({ params: IdParams, response: replies({ 200: Ok }) }),
     async (request) => {
       await manage(request);
       await org.people.deleteDepartment(request.params.id);
@@ -96,10 +67,7 @@ export async function departmentRoutes(app: App, { ctx, authenticate }: RouteDep
   );
   app.get(
     '/api/v1/departments/:id/staff',
-    {
-      ...base,
-      schema: { tags, security: secured, params: IdParams, response: { 200: PersonList, ...errors } },
-    },
+    route({ params: IdParams, response: replies({ 200: PersonList }) }),
     async (request) => {
       await read(request);
       return { items: await org.people.listStaff(request.params.id) };
@@ -107,16 +75,7 @@ export async function departmentRoutes(app: App, { ctx, authenticate }: RouteDep
   );
   app.post(
     '/api/v1/departments/:id/staff',
-    {
-      ...base,
-      schema: {
-        tags,
-        security: secured,
-        params: IdParams,
-        body: AddPersonBody,
-        response: { 201: PersonRef, ...errors },
-      },
-    },
+    route({ params: IdParams, body: AddPersonBody, response: replies({ 201: PersonRef }) }),
     async (request, reply) => {
       await manage(request);
       return reply.status(201).send(await org.people.addStaff(request.params.id, request.body.userId));
@@ -124,7 +83,7 @@ export async function departmentRoutes(app: App, { ctx, authenticate }: RouteDep
   );
   app.delete(
     '/api/v1/departments/:id/staff/:userId',
-    { ...base, schema: { tags, security: secured, params: PersonParams, response: { 200: Ok, ...errors } } },
+    route({ params: PersonParams, response: replies({ 200: Ok }) }),
     async (request) => {
       await manage(request);
       await org.people.removeStaff(request.params.id, request.params.userId);

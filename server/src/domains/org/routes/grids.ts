@@ -16,12 +16,11 @@ import type { RouteDeps } from '../../../http/route-deps.js';
 import type { App } from '../../../http/types.js';
 import { canManageGrid, canReadDirectory, ensure } from '../../permissions/index.js';
 import type { OrgService } from '../service.js';
-import { errors, scope, secured } from './common.js';
+import { replies, routeOptions, scope } from './common.js';
 
 /** Grids (网格) with a grid leader and grid workers; managed by the admins of the grid's committee. */
 export async function gridRoutes(app: App, { ctx, authenticate }: RouteDeps, org: OrgService) {
-  const base = { onRequest: authenticate };
-  const tags = ['org: grids'];
+  const route = routeOptions(authenticate, ['org: grids']);
   const manage = async (request: FastifyRequest, gridId: string) => {
     const grid = await org.people.gridDoc(gridId);
     ensure(canManageGrid(await scope(ctx, request), grid.committeeId.toHexString()));
@@ -29,10 +28,7 @@ export async function gridRoutes(app: App, { ctx, authenticate }: RouteDeps, org
 
   app.get(
     '/api/v1/grids',
-    {
-      ...base,
-      schema: { tags, security: secured, querystring: GridListQuery, response: { 200: GridPage, ...errors } },
-    },
+    route({ querystring: GridListQuery, response: replies({ 200: GridPage }) }),
     async (request) => {
       ensure(canReadDirectory(await scope(ctx, request)));
       return org.people.listGrids(request.query, null);
@@ -40,10 +36,7 @@ export async function gridRoutes(app: App, { ctx, authenticate }: RouteDeps, org
   );
   app.post(
     '/api/v1/grids',
-    {
-      ...base,
-      schema: { tags, security: secured, body: CreateGridBody, response: { 201: Grid, ...errors } },
-    },
+    route({ body: CreateGridBody, response: replies({ 201: Grid }) }),
     async (request, reply) => {
       ensure(canManageGrid(await scope(ctx, request), request.body.committeeId));
       return reply.status(201).send(await org.people.createGrid(request.body));
@@ -51,7 +44,7 @@ export async function gridRoutes(app: App, { ctx, authenticate }: RouteDeps, org
   );
   app.get(
     '/api/v1/grids/:id',
-    { ...base, schema: { tags, security: secured, params: IdParams, response: { 200: Grid, ...errors } } },
+    route({ params: IdParams, response: replies({ 200: Grid }) }),
     async (request) => {
       ensure(canReadDirectory(await scope(ctx, request)));
       return org.people.getGrid(request.params.id);
@@ -59,16 +52,7 @@ export async function gridRoutes(app: App, { ctx, authenticate }: RouteDeps, org
   );
   app.patch(
     '/api/v1/grids/:id',
-    {
-      ...base,
-      schema: {
-        tags,
-        security: secured,
-        params: IdParams,
-        body: UpdateGridBody,
-        response: { 200: Grid, ...errors },
-      },
-    },
+    route({ params: IdParams, body: UpdateGridBody, response: replies({ 200: Grid }) }),
     async (request) => {
       await manage(request, request.params.id);
       return org.people.updateGrid(request.params.id, request.body);
@@ -76,7 +60,7 @@ export async function gridRoutes(app: App, { ctx, authenticate }: RouteDeps, org
   );
   app.delete(
     '/api/v1/grids/:id',
-    { ...base, schema: { tags, security: secured, params: IdParams, response: { 200: Ok, ...errors } } },
+    route({ params: IdParams, response: replies({ 200: Ok }) }),
     async (request) => {
       await manage(request, request.params.id);
       await org.people.deleteGrid(request.params.id);
@@ -85,10 +69,7 @@ export async function gridRoutes(app: App, { ctx, authenticate }: RouteDeps, org
   );
   app.get(
     '/api/v1/grids/:id/workers',
-    {
-      ...base,
-      schema: { tags, security: secured, params: IdParams, response: { 200: PersonList, ...errors } },
-    },
+    route({ params: IdParams, response: replies({ 200: PersonList }) }),
     async (request) => {
       ensure(canReadDirectory(await scope(ctx, request)));
       return { items: await org.people.listGridWorkers(request.params.id) };
@@ -96,16 +77,7 @@ export async function gridRoutes(app: App, { ctx, authenticate }: RouteDeps, org
   );
   app.post(
     '/api/v1/grids/:id/workers',
-    {
-      ...base,
-      schema: {
-        tags,
-        security: secured,
-        params: IdParams,
-        body: AddPersonBody,
-        response: { 201: PersonRef, ...errors },
-      },
-    },
+    route({ params: IdParams, body: AddPersonBody, response: replies({ 201: PersonRef }) }),
     async (request, reply) => {
       await manage(request, request.params.id);
       return reply.status(201).send(await org.people.addGridWorker(request.params.id, request.body.userId));
@@ -113,7 +85,7 @@ export async function gridRoutes(app: App, { ctx, authenticate }: RouteDeps, org
   );
   app.delete(
     '/api/v1/grids/:id/workers/:userId',
-    { ...base, schema: { tags, security: secured, params: PersonParams, response: { 200: Ok, ...errors } } },
+    route({ params: PersonParams, response: replies({ 200: Ok }) }),
     async (request) => {
       await manage(request, request.params.id);
       await org.people.removeGridWorker(request.params.id, request.params.userId);

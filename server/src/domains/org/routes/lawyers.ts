@@ -11,24 +11,15 @@ import type { RouteDeps } from '../../../http/route-deps.js';
 import type { App } from '../../../http/types.js';
 import { canManageDirectory, canReadDirectory, ensure } from '../../permissions/index.js';
 import type { OrgService } from '../service.js';
-import { errors, scope, secured } from './common.js';
+import { replies, routeOptions, scope } from './common.js';
 
 /** The volunteer lawyers pool (律师): ids are the lawyers' user ids. */
 export async function lawyerRoutes(app: App, { ctx, authenticate }: RouteDeps, org: OrgService) {
-  const base = { onRequest: authenticate };
-  const tags = ['org: lawyers'];
+  const route = routeOptions(authenticate, ['org: lawyers']);
 
   app.get(
     '/api/v1/lawyers',
-    {
-      ...base,
-      schema: {
-        tags,
-        security: secured,
-        querystring: LawyerListQuery,
-        response: { 200: LawyerPage, ...errors },
-      },
-    },
+    route({ querystring: LawyerListQuery, response: replies({ 200: LawyerPage }) }),
     async (request) => {
       ensure(canReadDirectory(await scope(ctx, request)));
       return org.people.listLawyers(request.query);
@@ -36,10 +27,7 @@ export async function lawyerRoutes(app: App, { ctx, authenticate }: RouteDeps, o
   );
   app.post(
     '/api/v1/lawyers',
-    {
-      ...base,
-      schema: { tags, security: secured, body: CreateLawyerBody, response: { 201: Lawyer, ...errors } },
-    },
+    route({ body: CreateLawyerBody, response: replies({ 201: Lawyer }) }),
     async (request, reply) => {
       ensure(canManageDirectory(await scope(ctx, request)));
       return reply.status(201).send(await org.people.createLawyer(request.body));
@@ -47,7 +35,7 @@ export async function lawyerRoutes(app: App, { ctx, authenticate }: RouteDeps, o
   );
   app.get(
     '/api/v1/lawyers/:id',
-    { ...base, schema: { tags, security: secured, params: IdParams, response: { 200: Lawyer, ...errors } } },
+    route({ params: IdParams, response: replies({ 200: Lawyer }) }),
     async (request) => {
       ensure(canReadDirectory(await scope(ctx, request)));
       return org.people.getLawyer(request.params.id);
@@ -55,16 +43,7 @@ export async function lawyerRoutes(app: App, { ctx, authenticate }: RouteDeps, o
   );
   app.patch(
     '/api/v1/lawyers/:id',
-    {
-      ...base,
-      schema: {
-        tags,
-        security: secured,
-        params: IdParams,
-        body: UpdateLawyerBody,
-        response: { 200: Lawyer, ...errors },
-      },
-    },
+    route({ params: IdParams, body: UpdateLawyerBody, response: replies({ 200: Lawyer }) }),
     async (request) => {
       ensure(canManageDirectory(await scope(ctx, request)));
       return org.people.updateLawyer(request.params.id, request.body);
@@ -72,7 +51,7 @@ export async function lawyerRoutes(app: App, { ctx, authenticate }: RouteDeps, o
   );
   app.delete(
     '/api/v1/lawyers/:id',
-    { ...base, schema: { tags, security: secured, params: IdParams, response: { 200: Ok, ...errors } } },
+    route({ params: IdParams, response: replies({ 200: Ok }) }),
     async (request) => {
       ensure(canManageDirectory(await scope(ctx, request)));
       await org.people.deleteLawyer(request.params.id);

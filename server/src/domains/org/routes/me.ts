@@ -2,23 +2,19 @@ import { MyPositions } from '@zhibu/shared';
 import type { RouteDeps } from '../../../http/route-deps.js';
 import type { App } from '../../../http/types.js';
 import type { OrgService } from '../service.js';
-import { errors, scope, secured } from './common.js';
+import { replies, routeOptions, scope } from './common.js';
 
 /** What the signed-in user is in the organization (their own positions only; nobody else's). */
 export async function meRoutes(app: App, { ctx, authenticate }: RouteDeps, org: OrgService) {
+  const route = routeOptions(authenticate, ['org: members']);
   app.get(
     '/api/v1/me/positions',
-    {
-      onRequest: authenticate,
-      schema: {
-        tags: ['org: members'],
-        security: secured,
-        description:
-          'The caller’s own positions: account role, committees they administer (with names), memberships, ' +
-          'departments, lawyer, grids. For showing or hiding entries; every route still checks.',
-        response: { 200: MyPositions, ...errors },
-      },
-    },
+    route({
+      description:
+        'The caller’s own positions: account role, committees they administer (with names), memberships, ' +
+        'departments, lawyer, grids. For showing or hiding entries; every route still checks.',
+      response: replies({ 200: MyPositions }),
+    }),
     async (request): Promise<MyPositions> => {
       const s = await scope(ctx, request);
       return {

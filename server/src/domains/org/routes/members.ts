@@ -13,32 +13,26 @@ import type { RouteDeps } from '../../../http/route-deps.js';
 import type { App } from '../../../http/types.js';
 import { canManageBranch, canReadBranch, ensure } from '../../permissions/index.js';
 import type { OrgService } from '../service.js';
-import { actorOf, errors, ref, scope, secured } from './common.js';
+import { actorOf, ref, replies, routeOptions, scope } from './common.js';
 
 export async function memberRoutes(app: App, { ctx, authenticate }: RouteDeps, org: OrgService) {
-  const base = { onRequest: authenticate };
-  const tags = ['org: members'];
+  const route = routeOptions(authenticate, ['org: members']);
   const by = (request: Parameters<typeof actorOf>[0]) => new ObjectId(actorOf(request).userId);
 
   app.get(
     '/api/v1/me/memberships',
-    { ...base, schema: { tags, security: secured, response: { 200: MyMembershipList, ...errors } } },
+    route({ response: replies({ 200: MyMembershipList }) }),
     async (request) => ({ items: await org.members.mine(actorOf(request).userId) }),
   );
 
   app.get(
     '/api/v1/branches/:id/members',
-    {
-      ...base,
-      schema: {
-        tags,
-        security: secured,
-        description: 'Members of a branch: visible to its own members and to those above it, nobody else.',
-        params: IdParams,
-        querystring: MemberListQuery,
-        response: { 200: MembershipPage, ...errors },
-      },
-    },
+    route({
+      description: 'Members of a branch: visible to its own members and to those above it, nobody else.',
+      params: IdParams,
+      querystring: MemberListQuery,
+      response: replies({ 200: MembershipPage }),
+    }),
     async (request) => {
       const branch = await org.tree.branchDoc(request.params.id);
       ensure(canReadBranch(await scope(ctx, request), ref(branch)));
@@ -48,16 +42,7 @@ export async function memberRoutes(app: App, { ctx, authenticate }: RouteDeps, o
 
   app.post(
     '/api/v1/branches/:id/members',
-    {
-      ...base,
-      schema: {
-        tags,
-        security: secured,
-        params: IdParams,
-        body: AddMemberBody,
-        response: { 201: Membership, ...errors },
-      },
-    },
+    route({ params: IdParams, body: AddMemberBody, response: replies({ 201: Membership }) }),
     async (request, reply) => {
       const branch = await org.tree.branchDoc(request.params.id);
       ensure(canManageBranch(await scope(ctx, request), ref(branch)));
@@ -67,15 +52,7 @@ export async function memberRoutes(app: App, { ctx, authenticate }: RouteDeps, o
 
   app.get(
     '/api/v1/branches/:id/members/:userId',
-    {
-      ...base,
-      schema: {
-        tags,
-        security: secured,
-        params: BranchMemberParams,
-        response: { 200: Membership, ...errors },
-      },
-    },
+    route({ params: BranchMemberParams, response: replies({ 200: Membership }) }),
     async (request) => {
       const branch = await org.tree.branchDoc(request.params.id);
       ensure(canReadBranch(await scope(ctx, request), ref(branch)));
@@ -85,16 +62,7 @@ export async function memberRoutes(app: App, { ctx, authenticate }: RouteDeps, o
 
   app.patch(
     '/api/v1/branches/:id/members/:userId',
-    {
-      ...base,
-      schema: {
-        tags,
-        security: secured,
-        params: BranchMemberParams,
-        body: UpdateMemberBody,
-        response: { 200: Membership, ...errors },
-      },
-    },
+    route({ params: BranchMemberParams, body: UpdateMemberBody, response: replies({ 200: Membership }) }),
     async (request) => {
       const branch = await org.tree.branchDoc(request.params.id);
       ensure(canManageBranch(await scope(ctx, request), ref(branch)));
@@ -104,16 +72,11 @@ export async function memberRoutes(app: App, { ctx, authenticate }: RouteDeps, o
 
   app.delete(
     '/api/v1/branches/:id/members/:userId',
-    {
-      ...base,
-      schema: {
-        tags,
-        security: secured,
-        description: 'Ends the membership; it stays in the history with active: false.',
-        params: BranchMemberParams,
-        response: { 200: Membership, ...errors },
-      },
-    },
+    route({
+      description: 'Ends the membership; it stays in the history with active: false.',
+      params: BranchMemberParams,
+      response: replies({ 200: Membership }),
+    }),
     async (request) => {
       const branch = await org.tree.branchDoc(request.params.id);
       ensure(canManageBranch(await scope(ctx, request), ref(branch)));
