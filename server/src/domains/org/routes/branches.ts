@@ -22,10 +22,11 @@ import {
   readableBranchFilter,
 } from '../../permissions/index.js';
 import type { OrgService } from '../service.js';
-import { ref, replies, routeOptions, scope } from './common.js';
+import { branchGuard, groupRef, replies, routeOptions, scope } from './common.js';
 
 export async function branchRoutes(app: App, { ctx, authenticate }: RouteDeps, org: OrgService) {
   const route = routeOptions(authenticate, ['org: branches']);
+  const branchFor = branchGuard(ctx, org);
 
   app.get(
     '/api/v1/branches',
@@ -50,8 +51,7 @@ export async function branchRoutes(app: App, { ctx, authenticate }: RouteDeps, o
     '/api/v1/branches/:id',
     route({ params: IdParams, response: replies({ 200: Branch }) }),
     async (request) => {
-      const branch = await org.tree.branchDoc(request.params.id);
-      ensure(canReadBranch(await scope(ctx, request), ref(branch)));
+      await branchFor(request, request.params.id, canReadBranch);
       return org.tree.getBranch(request.params.id);
     },
   );
@@ -60,8 +60,7 @@ export async function branchRoutes(app: App, { ctx, authenticate }: RouteDeps, o
     '/api/v1/branches/:id',
     route({ params: IdParams, body: UpdateBranchBody, response: replies({ 200: Branch }) }),
     async (request) => {
-      const branch = await org.tree.branchDoc(request.params.id);
-      ensure(canManageBranch(await scope(ctx, request), ref(branch)));
+      await branchFor(request, request.params.id, canManageBranch);
       return org.tree.updateBranch(request.params.id, request.body);
     },
   );
@@ -84,8 +83,7 @@ export async function branchRoutes(app: App, { ctx, authenticate }: RouteDeps, o
     '/api/v1/branches/:id/groups',
     groupRoute({ params: IdParams, querystring: GroupListQuery, response: replies({ 200: GroupPage }) }),
     async (request) => {
-      const branch = await org.tree.branchDoc(request.params.id);
-      ensure(canReadBranch(await scope(ctx, request), ref(branch)));
+      await branchFor(request, request.params.id, canReadBranch);
       return org.tree.listGroups(request.params.id, request.query);
     },
   );
@@ -94,8 +92,7 @@ export async function branchRoutes(app: App, { ctx, authenticate }: RouteDeps, o
     '/api/v1/branches/:id/groups',
     groupRoute({ params: IdParams, body: CreateGroupBody, response: replies({ 201: Group }) }),
     async (request, reply) => {
-      const branch = await org.tree.branchDoc(request.params.id);
-      ensure(canManageBranch(await scope(ctx, request), ref(branch)));
+      await branchFor(request, request.params.id, canManageBranch);
       return reply.status(201).send(await org.tree.createGroup(request.params.id, request.body));
     },
   );
@@ -105,12 +102,7 @@ export async function branchRoutes(app: App, { ctx, authenticate }: RouteDeps, o
     groupRoute({ params: IdParams, body: UpdateGroupBody, response: replies({ 200: Group }) }),
     async (request) => {
       const group = await org.tree.groupDoc(request.params.id);
-      ensure(
-        canManageBranch(await scope(ctx, request), {
-          branchId: group.branchId.toHexString(),
-          committeeId: group.committeeId.toHexString(),
-        }),
-      );
+      ensure(canManageBranch(await scope(ctx, request), groupRef(group)));
       return org.tree.updateGroup(request.params.id, request.body);
     },
   );
@@ -120,12 +112,7 @@ export async function branchRoutes(app: App, { ctx, authenticate }: RouteDeps, o
     groupRoute({ params: IdParams, response: replies({ 200: Ok }) }),
     async (request) => {
       const group = await org.tree.groupDoc(request.params.id);
-      ensure(
-        canManageBranch(await scope(ctx, request), {
-          branchId: group.branchId.toHexString(),
-          committeeId: group.committeeId.toHexString(),
-        }),
-      );
+      ensure(canManageBranch(await scope(ctx, request), groupRef(group)));
       await org.tree.deleteGroup(request.params.id);
       return { ok: true as const };
     },

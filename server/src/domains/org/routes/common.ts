@@ -3,7 +3,9 @@ import type { FastifyRequest, FastifySchema } from 'fastify';
 import type { AppContext } from '../../../context.js';
 import { actorOf } from '../../../http/authenticate.js';
 import type { RouteDeps } from '../../../http/route-deps.js';
-import { scopeOf } from '../../permissions/index.js';
+import { type BranchRef, ensure, type Scope, scopeOf } from '../../permissions/index.js';
+import type { BranchDoc } from '../docs.js';
+import type { OrgService } from '../service.js';
 
 /** Error responses every authenticated org route may give. */
 export const errors = {
@@ -37,5 +39,27 @@ export const ref = (doc: { _id: { toHexString(): string }; committeeId: { toHexS
   branchId: doc._id.toHexString(),
   committeeId: doc.committeeId.toHexString(),
 });
+
+/** The branch a group belongs to, as the permission predicates take it. */
+export const groupRef = (doc: {
+  branchId: { toHexString(): string };
+  committeeId: { toHexString(): string };
+}): BranchRef => ({ branchId: doc.branchId.toHexString(), committeeId: doc.committeeId.toHexString() });
+
+/**
+ * Loads a branch (404 when unknown) and ensures the caller passes `may` on it (403 otherwise); returns the
+ * branch for the service call. `await branchFor(request, id, canManageBranch)`.
+ */
+export const branchGuard =
+  (ctx: AppContext, org: OrgService) =>
+  async (
+    request: FastifyRequest,
+    branchId: string,
+    may: (scope: Scope, ref: BranchRef) => boolean,
+  ): Promise<BranchDoc> => {
+    const branch = await org.tree.branchDoc(branchId);
+    ensure(may(await scope(ctx, request), ref(branch)));
+    return branch;
+  };
 
 export { actorOf };

@@ -11,12 +11,13 @@ import {
 import { ObjectId } from 'mongodb';
 import type { RouteDeps } from '../../../http/route-deps.js';
 import type { App } from '../../../http/types.js';
-import { canManageBranch, canReadBranch, ensure } from '../../permissions/index.js';
+import { canManageBranch, canReadBranch } from '../../permissions/index.js';
 import type { OrgService } from '../service.js';
-import { actorOf, ref, replies, routeOptions, scope } from './common.js';
+import { actorOf, branchGuard, replies, routeOptions } from './common.js';
 
 export async function memberRoutes(app: App, { ctx, authenticate }: RouteDeps, org: OrgService) {
   const route = routeOptions(authenticate, ['org: members']);
+  const branchFor = branchGuard(ctx, org);
   const by = (request: Parameters<typeof actorOf>[0]) => new ObjectId(actorOf(request).userId);
 
   app.get(
@@ -34,8 +35,7 @@ export async function memberRoutes(app: App, { ctx, authenticate }: RouteDeps, o
       response: replies({ 200: MembershipPage }),
     }),
     async (request) => {
-      const branch = await org.tree.branchDoc(request.params.id);
-      ensure(canReadBranch(await scope(ctx, request), ref(branch)));
+      await branchFor(request, request.params.id, canReadBranch);
       return org.members.list(request.params.id, request.query);
     },
   );
@@ -44,8 +44,7 @@ export async function memberRoutes(app: App, { ctx, authenticate }: RouteDeps, o
     '/api/v1/branches/:id/members',
     route({ params: IdParams, body: AddMemberBody, response: replies({ 201: Membership }) }),
     async (request, reply) => {
-      const branch = await org.tree.branchDoc(request.params.id);
-      ensure(canManageBranch(await scope(ctx, request), ref(branch)));
+      const branch = await branchFor(request, request.params.id, canManageBranch);
       return reply.status(201).send(await org.members.add(branch, request.body, by(request)));
     },
   );
@@ -54,8 +53,7 @@ export async function memberRoutes(app: App, { ctx, authenticate }: RouteDeps, o
     '/api/v1/branches/:id/members/:userId',
     route({ params: BranchMemberParams, response: replies({ 200: Membership }) }),
     async (request) => {
-      const branch = await org.tree.branchDoc(request.params.id);
-      ensure(canReadBranch(await scope(ctx, request), ref(branch)));
+      await branchFor(request, request.params.id, canReadBranch);
       return org.members.get(request.params.id, request.params.userId);
     },
   );
@@ -64,8 +62,7 @@ export async function memberRoutes(app: App, { ctx, authenticate }: RouteDeps, o
     '/api/v1/branches/:id/members/:userId',
     route({ params: BranchMemberParams, body: UpdateMemberBody, response: replies({ 200: Membership }) }),
     async (request) => {
-      const branch = await org.tree.branchDoc(request.params.id);
-      ensure(canManageBranch(await scope(ctx, request), ref(branch)));
+      const branch = await branchFor(request, request.params.id, canManageBranch);
       return org.members.update(branch, request.params.userId, request.body, by(request));
     },
   );
@@ -78,8 +75,7 @@ export async function memberRoutes(app: App, { ctx, authenticate }: RouteDeps, o
       response: replies({ 200: Membership }),
     }),
     async (request) => {
-      const branch = await org.tree.branchDoc(request.params.id);
-      ensure(canManageBranch(await scope(ctx, request), ref(branch)));
+      const branch = await branchFor(request, request.params.id, canManageBranch);
       return org.members.end(branch, request.params.userId, by(request));
     },
   );
