@@ -15,11 +15,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { ensureIndexes, gridBullPrefix, loadConfig } from '@zhibu/server';
-import { GridQueues, gridDeadlineJob, gridRouteJob } from '@zhibu/shared';
+import { GridQueues, gridDeadlineJob } from '@zhibu/shared';
 import { type Job, Queue, Worker } from 'bullmq';
 import { ObjectId } from 'mongodb';
 import { servicesUp } from '../scripts/services.js';
 import { gridDeadlinesProcessor } from '../workers/src/jobs/grid-deadlines.js';
+import { gridRoutingProcessor } from '../workers/src/jobs/grid-routing.js';
 import { createGridRuntime } from '../workers/src/jobs/grid-runtime.js';
 
 const flag = (name: string, fallback: number) => {
@@ -163,8 +164,9 @@ await pool(
 log(`routing ${REPORTS} reports, concurrency ${CONCURRENCY}`);
 let routed = 0;
 const latencies: number[] = [];
+const realRouting = gridRoutingProcessor(rt);
 const routingProcessor = async (job: Job) => {
-  const result = await rt.grid.routing.routeIssue(job.data.issueId, job.data.version);
+  const result = await realRouting(job);
   const t0 = reportedAt.get(job.data.issueId);
   if (t0 !== undefined) latencies.push(performance.now() - t0);
   return result;

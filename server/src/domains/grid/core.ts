@@ -21,6 +21,13 @@ export type GridCore = ReturnType<typeof createGridCore>;
 
 const MAX_ATTEMPTS = 10;
 
+/** Waits for every promise (none is left running), then throws the first error if any failed. */
+export async function allSettled(promises: readonly (Promise<unknown> | undefined)[]): Promise<void> {
+  const results = await Promise.allSettled(promises);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
 /**
  * The write path of every issue: decide on fresh state, insert version v+1 (the unique index arbitrates
  * concurrent writers; the loser decides again), then the projection, then the follow-up jobs. A crash
@@ -67,11 +74,13 @@ export function createGridCore(ctx: AppContext, options: GridCoreOptions) {
    * Appends the event `decide` returns. The first attempt decides on the cached projection; if that cache
    * is behind the log, its version+1 is taken and the insert collides, so every retry decides on the
    * state rebuilt from the log. Either way the event is only written on top of the state it was decided on.
+   * `alongside` runs with the follow-ups of the written event (not when `decide` returns null).
    */
   async function apply(
     issueId: string,
     actorId: string | null,
     decide: Decide,
+    alongside?: (state: IssueState, event: GridEvent) => Promise<void>,
   ): Promise<{ state: IssueState; event: GridEvent | null; previous: IssueState }> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const state = attempt === 0 ? await current(issueId) : (await load(issueId)).state;
@@ -80,7 +89,9 @@ export function createGridCore(ctx: AppContext, options: GridCoreOptions) {
       try {
         const event = await repo.append(new ObjectId(issueId), state.version + 1, data, actorId, ctx.now());
         const next = advance(state, event, calendar);
-        await settle(next);
+        // Once the event is stored, its follow-ups (projection, jobs, the caller's effects such as
+        // announcements) depend on nothing but the event: they run together, each idempotent.
+        await allSettled([settle(next), alongside?.(next, event)]);
         return { state: next, event, previous: state };
       } catch (error) {
         if (error instanceof VersionConflict) continue;
@@ -103,12 +114,27 @@ export function createGridCore(ctx: AppContext, options: GridCoreOptions) {
 
   const oid = (id: string) => new ObjectId(id);
 
-  async function departmentStaff(departmentId: string): Promise<string[]> {
-    const staff = await ctx.db
+  /**
+   * A department's staff, read at most once a second per process and department (like the rule table):
+   * routing asks on every job, and the read is a scan on FerretDB. Someone added to a department less than
+   * a second ago may miss the notification of an issue routed there; the department's inbox still shows it.
+   */
+  const staffCache = new Map<string, { at: number; users: Promise<string[]> }>();
+  const STAFF_CACHE_MS = 1000;
+  function departmentStaff(departmentId: string): Promise<string[]> {
+    const hit = staffCache.get(departmentId);
+    if (hit && Date.now() - hit.at <= STAFF_CACHE_MS) return hit.users;
+    const users = ctx.db
       .collection<{ userId: ObjectId }>('department_staff')
       .find({ departmentId: oid(departmentId) }, { projection: { userId: 1 } })
-      .toArray();
-    return staff.map((s) => s.userId.toHexString());
+      .toArray()
+      .then((staff) => staff.map((s) => s.userId.toHexString()));
+    staffCache.set(departmentId, { at: Date.now(), users });
+    // A failed read is not cached: the next caller reads again.
+    users.catch(() => {
+      if (staffCache.get(departmentId)?.users === users) staffCache.delete(departmentId);
+    });
+    return users;
   }
 
   async function departmentHead(departmentId: string): Promise<string | null> {

@@ -1,6 +1,9 @@
 import { Emitter } from '@socket.io/redis-emitter';
-import { socketRedisKey, userRoom } from '@zhibu/shared';
-import { createNotificationsService, type NotificationsContext } from '../notifications/service.js';
+import { NOTIFICATION_EVENT, socketRedisKey, userRoom } from '@zhibu/shared';
+import { ObjectId } from 'mongodb';
+import { type NotificationDoc, notificationsCollection, toNotification } from '../notifications/repo.js';
+import type { NotificationsContext } from '../notifications/service.js';
+import { createBatcher, type Outcome, writeErrorCodes } from './batch.js';
 
 export interface GridNotice {
   /** Deterministic: a repeat (retry, second worker) collides on `_id` and sends nothing. */
@@ -20,12 +23,46 @@ export interface Notifier {
   emit(userId: string, event: string, payload: unknown): void;
 }
 
-/** Storage and live push go through the notifications domain; `emit` adds grid's own live events. */
+/**
+ * Stored notifications (the notifications domain's collection and wire shape) with grid's own live events.
+ * Routing notifies on its hot path, so the notices of concurrently running jobs are inserted together
+ * (one unordered insertMany): a notice whose deterministic `_id` exists fails alone with 11000 and is
+ * reported as not new; only a newly stored notice is pushed live, so it is sent exactly once.
+ */
 export function createNotifier(ctx: NotificationsContext): Notifier {
-  const notifications = createNotificationsService(ctx);
+  const coll = notificationsCollection(ctx.db);
   const emitter = new Emitter(ctx.redis, { key: socketRedisKey(ctx.config.REDIS_PREFIX) });
+  const inserts = createBatcher<NotificationDoc, boolean>(async (docs) => {
+    try {
+      await coll.insertMany(docs, { ordered: false });
+      return docs.map(() => ({ ok: true, value: true }));
+    } catch (error) {
+      const failed = writeErrorCodes(error);
+      if (!failed) throw error;
+      return docs.map((_, i): Outcome<boolean> => {
+        if (!failed.has(i)) return { ok: true, value: true };
+        return failed.get(i) === 11000 ? { ok: true, value: false } : { ok: false, error };
+      });
+    }
+  });
   return {
-    notify: (n) => notifications.notify(n),
+    async notify(n) {
+      const doc: NotificationDoc = {
+        _id: n.id,
+        userId: new ObjectId(n.userId),
+        kind: n.kind,
+        title: n.title,
+        body: n.body,
+        link: n.link,
+        data: n.data,
+        read: false,
+        readAt: null,
+        createdAt: ctx.now(),
+      };
+      const created = await inserts.add(doc);
+      if (created) emitter.to(userRoom(n.userId)).emit(NOTIFICATION_EVENT, toNotification(doc));
+      return created;
+    },
     emit(userId, event, payload) {
       emitter.to(userRoom(userId)).emit(event, payload);
     },

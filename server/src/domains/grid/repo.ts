@@ -1,6 +1,7 @@
 import type { GridEvent, GridEventData } from '@zhibu/shared';
-import { type Collection, type Db, type Filter, ObjectId } from 'mongodb';
+import { type AnyBulkWriteOperation, type Collection, type Db, type Filter, ObjectId } from 'mongodb';
 import { isDuplicateKey } from '../../db/mongo.js';
+import { createBatcher, type Outcome, writeErrorCodes } from './batch.js';
 import type { IssueState } from './projection.js';
 
 /** One stored event. `(issueId, version)` is unique: the writer that inserts version v+1 wins. */
@@ -50,9 +51,80 @@ export const toEvent = (doc: GridEventDoc): GridEvent => ({
 
 export type GridRepo = ReturnType<typeof createGridRepo>;
 
+const OK: Outcome<void> = { ok: true, value: undefined };
+
+/** Replace an older cache, or insert; a newer cache makes the upsert collide (11000). */
+const replaceOlder = (doc: GridIssueDoc) => ({
+  filter: { _id: doc._id, version: { $lt: doc.version } },
+  replacement: doc,
+  upsert: true,
+});
+
 export function createGridRepo(db: Db) {
   const events: Collection<GridEventDoc> = db.collection('grid_issue_events');
   const issues: Collection<GridIssueDoc> = db.collection('grid_issues');
+
+  /**
+   * Events of concurrently running jobs go out in one unordered insertMany. The unique (issueId, version)
+   * index still arbitrates each one: a duplicate fails that item alone (VersionConflict), also when two
+   * writers of one version land in the same batch.
+   */
+  const eventWrites = createBatcher<GridEventDoc, void>(async (docs) => {
+    try {
+      await events.insertMany(docs, { ordered: false });
+      return docs.map(() => OK);
+    } catch (error) {
+      const failed = writeErrorCodes(error);
+      if (!failed) throw error;
+      return docs.map((_, i): Outcome<void> => {
+        if (!failed.has(i)) return OK;
+        return { ok: false, error: failed.get(i) === 11000 ? new VersionConflict() : error };
+      });
+    }
+  });
+
+  async function replaceOne(doc: GridIssueDoc): Promise<void> {
+    const op = replaceOlder(doc);
+    await issues.replaceOne(op.filter, op.replacement, { upsert: true }).catch((error: unknown) => {
+      if (!isDuplicateKey(error)) throw error;
+    });
+  }
+
+  /**
+   * Projections of concurrently running jobs go out in one unordered bulkWrite; only the newest state of
+   * an issue in a batch is written (an older one would lose to it anyway). FerretDB stops an unordered bulk
+   * at its first error (e.g. a newer cache already there), so on any per-item failure every replace of the
+   * batch is repeated on its own: each is idempotent.
+   */
+  const projectionWrites = createBatcher<GridIssueDoc, void>(async (docs) => {
+    const newest = new Map<string, GridIssueDoc>();
+    for (const d of docs) {
+      const key = d._id.toHexString();
+      const seen = newest.get(key);
+      if (!seen || seen.version < d.version) newest.set(key, d);
+    }
+    const unique = [...newest.values()];
+    try {
+      const ops: AnyBulkWriteOperation<GridIssueDoc>[] = unique.map((d) => ({ replaceOne: replaceOlder(d) }));
+      await issues.bulkWrite(ops, { ordered: false });
+      return docs.map(() => OK);
+    } catch (error) {
+      if (!writeErrorCodes(error)) throw error;
+    }
+    const outcomes = new Map<string, Outcome<void>>();
+    await Promise.all(
+      unique.map(async (d) => {
+        const key = d._id.toHexString();
+        try {
+          await replaceOne(d);
+          outcomes.set(key, OK);
+        } catch (error) {
+          outcomes.set(key, { ok: false, error });
+        }
+      }),
+    );
+    return docs.map((d) => outcomes.get(d._id.toHexString()) ?? OK);
+  });
 
   return {
     events,
@@ -75,19 +147,14 @@ export function createGridRepo(db: Db) {
       at: Date,
     ): Promise<GridEvent> {
       const doc: GridEventDoc = { _id: new ObjectId(), issueId, version, type: data.type, at, actorId, data };
-      try {
-        await events.insertOne(doc);
-      } catch (error) {
-        if (isDuplicateKey(error)) throw new VersionConflict();
-        throw error;
-      }
+      await eventWrites.add(doc);
       return toEvent(doc);
     },
 
     /**
-     * Writes the projection unless a newer one is already there. A lost race (FerretDB does not make the
-     * filter atomic) leaves an older cache at worst; detail reads rebuild from events, and the sweeper
-     * rewrites caches older than their log.
+     * Writes the projection unless a newer one is already there (batched with other jobs' projections). A
+     * lost race (FerretDB does not make the filter atomic) leaves an older cache at worst; detail reads
+     * rebuild from events, and the sweeper rewrites caches older than their log.
      */
     async saveProjection(state: IssueState): Promise<void> {
       const _id = new ObjectId(state.id);
@@ -111,12 +178,7 @@ export function createGridRepo(db: Db) {
         lat: state.location?.lat ?? null,
         lng: state.location?.lng ?? null,
       };
-      // One round trip: replace an older cache, or insert; a newer cache makes the upsert collide (ignored).
-      await issues
-        .replaceOne({ _id, version: { $lt: state.version } }, doc, { upsert: true })
-        .catch((error: unknown) => {
-          if (!isDuplicateKey(error)) throw error;
-        });
+      await projectionWrites.add(doc);
     },
 
     findIssues(filter: Filter<GridIssueDoc>, limit: number, cursor?: string) {

@@ -1,8 +1,15 @@
-import type { GridCategory, GridEventData, GridRule, GridRuleBody, GridTarget } from '@zhibu/shared';
+import type {
+  GridCategory,
+  GridEvent,
+  GridEventData,
+  GridRule,
+  GridRuleBody,
+  GridTarget,
+} from '@zhibu/shared';
 import { type Collection, ObjectId } from 'mongodb';
 import { AppError } from '../../http/app-error.js';
 import { announceAssignment, announceToReporter } from './announce.js';
-import type { GridCore } from './core.js';
+import { allSettled, type GridCore } from './core.js';
 import type { IssueState } from './projection.js';
 
 export interface RuleDoc {
@@ -196,31 +203,36 @@ export function createRoutingService(core: GridCore) {
     version: number,
     hooks: { afterEvent?: () => Promise<void> } = {},
   ): Promise<'routed' | 'skipped'> {
-    const result = await core.apply(issueId, null, async (state) => {
-      if (state.status !== 'awaitingRouting' || state.routingRequestVersion !== version) return null;
-      const d = await decide(state);
-      const data: GridEventData = {
-        type: 'routed',
-        target: d.target,
-        ruleId: d.ruleId,
-        reason: d.reason,
-        auto: true,
-      };
-      return data;
-    });
+    const announce = async (state: IssueState, event: GridEvent) => {
+      await allSettled([announceAssignment(core, state, event), announceToReporter(core, state, event)]);
+    };
+    const result = await core.apply(
+      issueId,
+      null,
+      async (state) => {
+        if (state.status !== 'awaitingRouting' || state.routingRequestVersion !== version) return null;
+        const d = await decide(state);
+        const data: GridEventData = {
+          type: 'routed',
+          target: d.target,
+          ruleId: d.ruleId,
+          reason: d.reason,
+          auto: true,
+        };
+        return data;
+      },
+      async (state, event) => {
+        await hooks.afterEvent?.();
+        await announce(state, event);
+      },
+    );
     if (!result.event) {
-      // A retry after a crash between the event and its announcements: announce again (ids dedupe).
+      // A retry after a crash between the event and its follow-ups: repeat them (all idempotent).
       const { events, state } = await core.load(issueId);
       const routed = events.find((e) => e.version === version + 1 && e.data.type === 'routed');
-      if (routed) {
-        await announceAssignment(core, state, routed);
-        await announceToReporter(core, state, routed);
-      }
+      if (routed) await allSettled([core.settle(state), announce(state, routed)]);
       return 'skipped';
     }
-    await hooks.afterEvent?.();
-    await announceAssignment(core, result.state, result.event);
-    await announceToReporter(core, result.state, result.event);
     return 'routed';
   }
 
