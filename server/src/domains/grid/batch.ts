@@ -26,7 +26,7 @@ export function createBatcher<I, R>(
   run: (items: I[]) => Promise<Outcome<R>[]>,
   options: { maxBatch?: number; maxInFlight?: number } = {},
 ): Batcher<I, R> {
-  const maxBatch = options.maxBatch ?? 200;
+  const maxBatch = options.maxBatch ?? 50;
   const maxInFlight = options.maxInFlight ?? 2;
   const queue: Waiting<I, R>[] = [];
   let inFlight = 0;

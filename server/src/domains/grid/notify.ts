@@ -4,6 +4,7 @@ import { ObjectId } from 'mongodb';
 import { type NotificationDoc, notificationsCollection, toNotification } from '../notifications/repo.js';
 import type { NotificationsContext } from '../notifications/service.js';
 import { createBatcher, type Outcome, writeErrorCodes } from './batch.js';
+import { INSERT_BATCH } from './repo.js';
 
 export interface GridNotice {
   /** Deterministic: a repeat (retry, second worker) collides on `_id` and sends nothing. */
@@ -32,19 +33,22 @@ export interface Notifier {
 export function createNotifier(ctx: NotificationsContext): Notifier {
   const coll = notificationsCollection(ctx.db);
   const emitter = new Emitter(ctx.redis, { key: socketRedisKey(ctx.config.REDIS_PREFIX) });
-  const inserts = createBatcher<NotificationDoc, boolean>(async (docs) => {
-    try {
-      await coll.insertMany(docs, { ordered: false });
-      return docs.map(() => ({ ok: true, value: true }));
-    } catch (error) {
-      const failed = writeErrorCodes(error);
-      if (!failed) throw error;
-      return docs.map((_, i): Outcome<boolean> => {
-        if (!failed.has(i)) return { ok: true, value: true };
-        return failed.get(i) === 11000 ? { ok: true, value: false } : { ok: false, error };
-      });
-    }
-  });
+  const inserts = createBatcher<NotificationDoc, boolean>(
+    async (docs) => {
+      try {
+        await coll.insertMany(docs, { ordered: false });
+        return docs.map(() => ({ ok: true, value: true }));
+      } catch (error) {
+        const failed = writeErrorCodes(error);
+        if (!failed) throw error;
+        return docs.map((_, i): Outcome<boolean> => {
+          if (!failed.has(i)) return { ok: true, value: true };
+          return failed.get(i) === 11000 ? { ok: true, value: false } : { ok: false, error };
+        });
+      }
+    },
+    { maxBatch: INSERT_BATCH },
+  );
   return {
     async notify(n) {
       const doc: NotificationDoc = {

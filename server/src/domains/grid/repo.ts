@@ -1,5 +1,5 @@
 import type { GridEvent, GridEventData } from '@zhibu/shared';
-import { type AnyBulkWriteOperation, type Collection, type Db, type Filter, ObjectId } from 'mongodb';
+import { type Collection, type Db, type Filter, ObjectId } from 'mongodb';
 import { isDuplicateKey } from '../../db/mongo.js';
 import { createBatcher, type Outcome, writeErrorCodes } from './batch.js';
 import type { IssueState } from './projection.js';
@@ -53,12 +53,8 @@ export type GridRepo = ReturnType<typeof createGridRepo>;
 
 const OK: Outcome<void> = { ok: true, value: undefined };
 
-/** Replace an older cache, or insert; a newer cache makes the upsert collide (11000). */
-const replaceOlder = (doc: GridIssueDoc) => ({
-  filter: { _id: doc._id, version: { $lt: doc.version } },
-  replacement: doc,
-  upsert: true,
-});
+/** Inserts per insertMany: one statement on FerretDB, kept small enough that a retry item by item is short. */
+export const INSERT_BATCH = 50;
 
 export function createGridRepo(db: Db) {
   const events: Collection<GridEventDoc> = db.collection('grid_issue_events');
@@ -69,62 +65,35 @@ export function createGridRepo(db: Db) {
    * index still arbitrates each one: a duplicate fails that item alone (VersionConflict), also when two
    * writers of one version land in the same batch.
    */
-  const eventWrites = createBatcher<GridEventDoc, void>(async (docs) => {
-    try {
-      await events.insertMany(docs, { ordered: false });
-      return docs.map(() => OK);
-    } catch (error) {
-      const failed = writeErrorCodes(error);
-      if (!failed) throw error;
-      return docs.map((_, i): Outcome<void> => {
-        if (!failed.has(i)) return OK;
-        return { ok: false, error: failed.get(i) === 11000 ? new VersionConflict() : error };
-      });
-    }
-  });
+  const eventWrites = createBatcher<GridEventDoc, void>(
+    async (docs) => {
+      try {
+        await events.insertMany(docs, { ordered: false });
+        return docs.map(() => OK);
+      } catch (error) {
+        const failed = writeErrorCodes(error);
+        if (!failed) throw error;
+        return docs.map((_, i): Outcome<void> => {
+          if (!failed.has(i)) return OK;
+          return { ok: false, error: failed.get(i) === 11000 ? new VersionConflict() : error };
+        });
+      }
+    },
+    { maxBatch: INSERT_BATCH },
+  );
 
+  /**
+   * Not batched: FerretDB runs the updates of one bulkWrite as separate operations on its PostgreSQL pool,
+   * and a bulk of 50 upserts hung it for good (the pool deadlock of storage.md). One replaceOne per job,
+   * bounded by the driver pool, stays within what it survives.
+   */
   async function replaceOne(doc: GridIssueDoc): Promise<void> {
-    const op = replaceOlder(doc);
-    await issues.replaceOne(op.filter, op.replacement, { upsert: true }).catch((error: unknown) => {
+    // Replace an older cache, or insert; a newer cache makes the upsert collide (11000, ignored).
+    const filter = { _id: doc._id, version: { $lt: doc.version } };
+    await issues.replaceOne(filter, doc, { upsert: true }).catch((error: unknown) => {
       if (!isDuplicateKey(error)) throw error;
     });
   }
-
-  /**
-   * Projections of concurrently running jobs go out in one unordered bulkWrite; only the newest state of
-   * an issue in a batch is written (an older one would lose to it anyway). FerretDB stops an unordered bulk
-   * at its first error (e.g. a newer cache already there), so on any per-item failure every replace of the
-   * batch is repeated on its own: each is idempotent.
-   */
-  const projectionWrites = createBatcher<GridIssueDoc, void>(async (docs) => {
-    const newest = new Map<string, GridIssueDoc>();
-    for (const d of docs) {
-      const key = d._id.toHexString();
-      const seen = newest.get(key);
-      if (!seen || seen.version < d.version) newest.set(key, d);
-    }
-    const unique = [...newest.values()];
-    try {
-      const ops: AnyBulkWriteOperation<GridIssueDoc>[] = unique.map((d) => ({ replaceOne: replaceOlder(d) }));
-      await issues.bulkWrite(ops, { ordered: false });
-      return docs.map(() => OK);
-    } catch (error) {
-      if (!writeErrorCodes(error)) throw error;
-    }
-    const outcomes = new Map<string, Outcome<void>>();
-    await Promise.all(
-      unique.map(async (d) => {
-        const key = d._id.toHexString();
-        try {
-          await replaceOne(d);
-          outcomes.set(key, OK);
-        } catch (error) {
-          outcomes.set(key, { ok: false, error });
-        }
-      }),
-    );
-    return docs.map((d) => outcomes.get(d._id.toHexString()) ?? OK);
-  });
 
   return {
     events,
@@ -178,7 +147,7 @@ export function createGridRepo(db: Db) {
         lat: state.location?.lat ?? null,
         lng: state.location?.lng ?? null,
       };
-      await projectionWrites.add(doc);
+      await replaceOne(doc);
     },
 
     findIssues(filter: Filter<GridIssueDoc>, limit: number, cursor?: string) {
