@@ -40,7 +40,17 @@ export interface BuildOptions {
 type RouteModule = (app: App, deps: RouteDeps) => Promise<void>;
 
 /** Every REST route module, in one list. */
-const routeModules: RouteModule[] = [authRoutes, orgRoutes, invitationRoutes, notificationRoutes, documentsRoutes, gridRoutes, channelsRoutes, userRoutes, queuesDashboardRoutes];
+const routeModules: RouteModule[] = [
+  authRoutes,
+  orgRoutes,
+  invitationRoutes,
+  notificationRoutes,
+  documentsRoutes,
+  gridRoutes,
+  channelsRoutes,
+  userRoutes,
+  queuesDashboardRoutes,
+];
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -6,6 +6,7 @@ export { connectMongo, ensureIndexes, isDuplicateKey, type Mongo } from './db/mo
 export { appendEvent, insertOnce, redisSequence, type VersionedEvent } from './db/patterns.js';
 export { hashPassword } from './domains/auth/password.js';
 export { type ChatNotification, chatNotificationsFor } from './domains/channels/notify-targets.js';
+export * from './domains/grid/index.js';
 export { createInvitationsService, type InvitationsService } from './domains/invitations/service.js';
 export {
   createNotificationsService,
@@ -13,7 +14,6 @@ export {
   type NotificationsService,
   type NotifyInput,
 } from './domains/notifications/service.js';
-export * from './domains/grid/index.js';
 export { publishOrgEvent, subscribeOrgEvents } from './domains/org/events.js';
 export { createOrgService, type OrgService } from './domains/org/service.js';
 export * from './domains/permissions/index.js';

@@ -157,7 +157,10 @@ export default function ReportPage() {
                   <List.Item>
                     <a
                       href={`/grid/issues/${i.id}`}
-                      onClick={(e) => (e.preventDefault(), void navigate(`/grid/issues/${i.id}`))}
+                      onClick={(e) => {
+                        e.preventDefault();
+                        void navigate(`/grid/issues/${i.id}`);
+                      }}
                     >
                       {i.title}
                     </a>

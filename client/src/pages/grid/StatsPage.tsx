@@ -42,7 +42,7 @@ export default function StatsPage() {
       <Space wrap>
         <DatePicker.RangePicker
           value={range}
-          onChange={(v) => setRange(v && v[0] && v[1] ? [v[0], v[1]] : null)}
+          onChange={(v) => setRange(v?.[0] && v[1] ? [v[0], v[1]] : null)}
         />
         <Select
           allowClear

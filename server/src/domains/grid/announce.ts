@@ -19,7 +19,6 @@ const link = (s: IssueState) => `/grid/issues/${s.id}`;
 /** Tells the new holders of an issue, once per event (notification ids carry the event version). */
 export async function announceAssignment(core: GridCore, state: IssueState, event: GridEvent): Promise<void> {
   const users = await core.handlers(state);
-  const at = new Date(event.at);
   for (const userId of users) {
     await core.notifier.notify({
       id: `grid-assigned_${state.id}_${event.version}_${userId}`,
