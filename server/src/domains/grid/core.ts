@@ -8,6 +8,7 @@ import type { Notifier } from './notify.js';
 import { advance, type IssueState, project } from './projection.js';
 import type { Enqueue } from './queues.js';
 import { createGridRepo, VersionConflict } from './repo.js';
+import { createStateCache } from './state-cache.js';
 
 export interface GridCoreOptions {
   enqueue: Enqueue;
@@ -35,6 +36,7 @@ export async function allSettled(promises: readonly (Promise<unknown> | undefine
  */
 export function createGridCore(ctx: AppContext, options: GridCoreOptions) {
   const repo = createGridRepo(ctx.db);
+  const stateCache = createStateCache(ctx.redis, ctx.config.REDIS_PREFIX);
   const calendar = options.calendar ?? defaultWorkCalendar();
   const { enqueue, notifier } = options;
 
@@ -56,16 +58,18 @@ export function createGridCore(ctx: AppContext, options: GridCoreOptions) {
 
   /** Follow-ups of a state, all idempotent: projection, routing request, next deadline job. */
   async function settle(state: IssueState): Promise<void> {
-    await repo.saveProjection(state);
+    await allSettled([repo.saveProjection(state), stateCache.put(state)]);
     if (state.status === 'awaitingRouting' && state.routingRequestVersion !== null) {
       await enqueue(gridRouteJob, { issueId: state.id, version: state.routingRequestVersion });
     }
     await schedule(state);
   }
 
-  /** The state from the cached projection when there is one (one `_id` read), else from the log. */
+  /** The cached state: from Redis, else the projection (one `_id` read), else rebuilt from the log. */
   async function current(issueId: string): Promise<IssueState> {
     if (!ObjectId.isValid(issueId) || issueId.length !== 24) throw new AppError('NOT_FOUND', 'No such issue');
+    const hot = await stateCache.get(issueId);
+    if (hot) return hot;
     const cached = await repo.issues.findOne({ _id: new ObjectId(issueId) }, { projection: { state: 1 } });
     return cached ? cached.state : (await load(issueId)).state;
   }
