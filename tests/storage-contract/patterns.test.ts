@@ -4,7 +4,7 @@
  * arbitration is correct on both. See ../shared/brief/storage.md and the README's storage rules.
  */
 
-import { appendEvent, insertOnce, redisSequence, type VersionedEvent } from '@zhibu/server';
+import { appendEvent, createCounters, insertOnce, isDuplicateKey, type VersionedEvent } from '@zhibu/server';
 import { Redis } from 'ioredis';
 import { type Db, GridFSBucket, MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -91,13 +91,24 @@ describe('Redis sequence', () => {
   it('hands out gapless numbers to concurrent callers and survives a lost key', async () => {
     const messages = db.collection<{ channelId: string; seq: number }>('c_messages');
     await messages.createIndex({ channelId: 1, seq: 1 }, { unique: true });
-    const key = `${config.REDIS_PREFIX}:seq:ch1`;
+    // The channels' own counters, used the way the message service uses them: on a unique-index
+    // collision the counter is raised to the stored maximum and the send retried.
+    const counters = createCounters(redis, config.REDIS_PREFIX);
     const storedMax = async () =>
       (await messages.find({ channelId: 'ch1' }).sort({ seq: -1 }).limit(1).next())?.seq ?? 0;
-    const seq = redisSequence(redis, key, storedMax);
-    const send = async () => messages.insertOne({ channelId: 'ch1', seq: await seq.next() });
+    const send = async () => {
+      let seq = await counters.next('seq:ch1', storedMax);
+      for (;;) {
+        try {
+          return await messages.insertOne({ channelId: 'ch1', seq });
+        } catch (error) {
+          if (!isDuplicateKey(error)) throw error;
+          seq = await counters.reseedNext('seq:ch1', storedMax);
+        }
+      }
+    };
     await Promise.all(Array.from({ length: 40 }, send));
-    await redis.del(key); // Redis restarted or evicted the key
+    await redis.del(`${config.REDIS_PREFIX}:ctr:seq:ch1`); // Redis restarted or evicted the key
     await Promise.all(Array.from({ length: 10 }, send));
     const seqs = (await messages.find({ channelId: 'ch1' }).toArray())
       .map((m) => m.seq)

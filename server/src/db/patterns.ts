@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import type { Collection, Document, OptionalUnlessRequiredId } from 'mongodb';
 import { isDuplicateKey } from './mongo.js';
 
@@ -54,21 +53,4 @@ export async function appendEvent<E extends VersionedEvent>(
   throw new Error(`appendEvent: too much contention on ${entityId}`);
 }
 
-/**
- * A gapless counter in Redis (INCR is atomic across processes). When the key is missing (Redis restarted,
- * keys evicted) it is seeded from the stored maximum with SET NX, so numbers never go backwards.
- */
-export function redisSequence(redis: Redis, key: string, storedMax: () => Promise<number>) {
-  return {
-    async next(): Promise<number> {
-      if ((await redis.exists(key)) === 0) await redis.set(key, String(await storedMax()), 'NX');
-      return redis.incr(key);
-    },
-    /** Re-seeds after a unique-index collision showed the counter behind the stored data. */
-    async reseed(): Promise<void> {
-      const max = await storedMax();
-      const current = Number((await redis.get(key)) ?? 0);
-      if (current < max) await redis.set(key, String(max));
-    },
-  };
-}
+// Atomic counters (a channel's message sequence) are `createCounters` in domains/channels/counters.ts.
