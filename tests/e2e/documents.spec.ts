@@ -1,22 +1,6 @@
-import { type APIRequestContext, type Browser, expect, type Page, test } from '@playwright/test';
+import { type APIRequestContext, type Browser, expect, test } from '@playwright/test';
+import { signIn, token } from './support/session.js';
 import { E2E_ADMIN } from './support/stack.js';
-
-async function signIn(page: Page, username: string, password: string) {
-  await page.goto('/login');
-  await page.getByLabel('用户名或手机号').fill(username);
-  await page.getByLabel('密码').fill(password);
-  await page
-    .getByRole('button', { name: '登 录' })
-    .or(page.getByRole('button', { name: '登录' }))
-    .click();
-  await expect(page.getByTestId('main-nav')).toBeVisible();
-}
-
-async function token(request: APIRequestContext, username: string, password: string): Promise<string> {
-  const res = await request.post('/api/v1/auth/login', { data: { username, password } });
-  expect(res.status()).toBe(200);
-  return ((await res.json()) as { accessToken: string }).accessToken;
-}
 
 /** A branch with a secretary and two members (created through invitations), and a minutes document. */
 async function seed(request: APIRequestContext) {

@@ -1,16 +1,6 @@
 import { type APIRequestContext, type Browser, expect, type Page, test } from '@playwright/test';
+import { signIn } from './support/session.js';
 import { E2E_ADMIN } from './support/stack.js';
-
-async function signIn(page: Page, username: string, password: string) {
-  await page.goto('/login');
-  await page.getByLabel('用户名或手机号').fill(username);
-  await page.getByLabel('密码').fill(password);
-  await page
-    .getByRole('button', { name: '登 录' })
-    .or(page.getByRole('button', { name: '登录' }))
-    .click();
-  await expect(page.getByTestId('main-nav')).toBeVisible();
-}
 
 /** The org a grid issue needs, made through the admin API: a grid, the safety department, its staff, a rule. */
 async function setUp(request: APIRequestContext, suffix: string) {
