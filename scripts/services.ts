@@ -278,6 +278,17 @@ async function ensureMongo(started: Started[], previous?: State): Promise<string
   } catch (error) {
     if (!String((error as { stderr?: string }).stderr ?? error).includes('already exists')) throw error;
   }
+  // Lets PostgreSQL serve FerretDB's pushed-down equality filters from an index (see the file).
+  run('psql', [
+    '-q',
+    '-v',
+    'ON_ERROR_STOP=1',
+    '-v',
+    `db=${FERRET_PG_DB}`,
+    `${PG_URL}/${FERRET_PG_DB}`,
+    '-f',
+    path.join(root, 'scripts', 'ferretdb-gin.sql'),
+  ]);
   const binary = buildFerretDb();
   const stateDir = path.join(dataDir, 'ferretdb');
   mkdirSync(stateDir, { recursive: true });
