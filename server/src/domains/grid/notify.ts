@@ -1,9 +1,9 @@
 import { Emitter } from '@socket.io/redis-emitter';
 import { NOTIFICATION_EVENT, socketRedisKey, userRoom } from '@zhibu/shared';
 import { ObjectId } from 'mongodb';
+import { createBatcher, type Outcome, writeErrorCodes } from '../../db/batch.js';
 import { type NotificationDoc, notificationsCollection, toNotification } from '../notifications/repo.js';
 import type { NotificationsContext } from '../notifications/service.js';
-import { createBatcher, type Outcome, writeErrorCodes } from './batch.js';
 import { INSERT_BATCH } from './repo.js';
 
 export interface GridNotice {

@@ -1,7 +1,7 @@
 import type { GridEvent, GridEventData } from '@zhibu/shared';
 import { type Collection, type Db, type Filter, ObjectId } from 'mongodb';
+import { createBatcher, type Outcome, writeErrorCodes } from '../../db/batch.js';
 import { isDuplicateKey } from '../../db/mongo.js';
-import { createBatcher, type Outcome, writeErrorCodes } from './batch.js';
 import type { IssueState } from './projection.js';
 
 /** One stored event. `(issueId, version)` is unique: the writer that inserts version v+1 wins. */
