@@ -110,11 +110,23 @@ export function documentAccess(
 
 /**
  * Every close code the collaboration endpoint uses, in one place. The client stops reconnecting on the
- * 44xx codes (retrying would get the same answer) and reconnects on the others.
+ * 44xx codes (retrying would get the same answer; the stock y-websocket provider does so by default) and
+ * reconnects on the others.
  */
 export const CollabCloseCodes = {
   /** The server is shutting down or a storage failure made the document unavailable: reconnect later. */
   UNAVAILABLE: 4000,
+  /**
+   * The user's write access ended while connected (minutes submitted or approved, membership or role
+   * ended): the connection was read-only from that moment on every process. The client reconnects (the
+   * stock provider does by itself) and continues as a viewer; a web editor turns read-only at once.
+   */
+  ACCESS_READ: 4001,
+  /**
+   * The user was given write access while connected (minutes reopened): reconnect and continue as an
+   * editor; a web editor turns editable again.
+   */
+  ACCESS_WRITE: 4002,
   /** The path is not `/collab/<kind>:<24-hex id>`. */
   BAD_DOC_NAME: 4400,
   /** No `?token=`, or the access token is invalid or expired: refresh the token and reconnect. */
@@ -127,6 +139,12 @@ export const CollabCloseCodes = {
   TOO_LARGE: 4413,
   /** A malformed frame, an undecodable update or an unknown message type. */
   PROTOCOL_ERROR: 4422,
+  /**
+   * The user already holds COLLAB_MAX_CONNECTIONS_PER_USER collaboration connections (all processes
+   * together): close another editor window first. Connections of a crashed process stop counting after
+   * at most a minute.
+   */
+  TOO_MANY_CONNECTIONS: 4429,
 } as const;
 export type CollabCloseCode = (typeof CollabCloseCodes)[keyof typeof CollabCloseCodes];
 
@@ -137,7 +155,11 @@ export const FinalCollabCloseCodes: readonly number[] = [
   CollabCloseCodes.NOT_FOUND,
   CollabCloseCodes.TOO_LARGE,
   CollabCloseCodes.PROTOCOL_ERROR,
+  CollabCloseCodes.TOO_MANY_CONNECTIONS,
 ];
+
+/** The collaboration connections one user may hold at once, across every server process. */
+export const COLLAB_MAX_CONNECTIONS_PER_USER = 20;
 
 // ---------- REST ----------
 

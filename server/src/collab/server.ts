@@ -1,11 +1,18 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { CollabCloseCodes, type DocumentAccess, type DocumentKind, parseDocName } from '@zhibu/shared';
+import {
+  COLLAB_MAX_CONNECTIONS_PER_USER,
+  CollabCloseCodes,
+  type DocumentAccess,
+  type DocumentKind,
+  parseDocName,
+} from '@zhibu/shared';
 import { ObjectId } from 'mongodb';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import type { AppContext } from '../context.js';
+import { createConnectionLimit } from './limit.js';
 import {
   type ClientMessage,
   decodeClientMessage,
@@ -35,6 +42,8 @@ export interface CollabDocuments {
 export interface CollabOptions {
   verifyToken(token: string): Promise<{ sub: string }>;
   documents: CollabDocuments;
+  /** Concurrent connections per user over all processes (default COLLAB_MAX_CONNECTIONS_PER_USER). */
+  maxConnectionsPerUser?: number;
 }
 
 const PATH_PREFIX = '/collab/';
@@ -57,6 +66,9 @@ export type Collab = ReturnType<typeof createCollab>;
 export function createCollab(ctx: AppContext, options: CollabOptions) {
   const cfg = ctx.config;
   const store = createUpdateStore(ctx);
+  const limit = createConnectionLimit(ctx, {
+    maxPerUser: options.maxConnectionsPerUser ?? COLLAB_MAX_CONNECTIONS_PER_USER,
+  });
   const rooms = new Map<string, Room>();
   const loading = new Map<string, Promise<Room>>();
   const holds = new Map<Room, number>();
@@ -293,9 +305,18 @@ export function createCollab(ctx: AppContext, options: CollabOptions) {
       const access = await options.documents.access(conn.userId, room.id, kind).catch(() => null);
       if (access === null || access === 'none') {
         closeConn(conn.ws, CollabCloseCodes.FORBIDDEN, 'access revoked');
-      } else {
-        conn.readOnly = access === 'read';
+        continue;
       }
+      const readOnly = access === 'read';
+      if (readOnly === conn.readOnly) continue;
+      // Refused from this moment; the close tells the client, which reconnects with its new rights (a
+      // stock provider simply carries on as a viewer or editor, the web editor switches its mode live).
+      conn.readOnly = readOnly;
+      closeConn(
+        conn.ws,
+        readOnly ? CollabCloseCodes.ACCESS_READ : CollabCloseCodes.ACCESS_WRITE,
+        readOnly ? 'write access ended' : 'write access granted',
+      );
     }
   }
 
@@ -322,6 +343,17 @@ export function createCollab(ctx: AppContext, options: CollabOptions) {
       closeConn(ws, CollabCloseCodes.UNAUTHENTICATED, 'sign in first');
       return;
     }
+    const slot = await limit.acquire(userId);
+    if (slot === null) {
+      closeConn(ws, CollabCloseCodes.TOO_MANY_CONNECTIONS, 'too many connections');
+      return;
+    }
+    // Every way out from here on (any close code, an error, the client leaving) ends in 'close'.
+    if (ws.readyState !== WebSocket.OPEN) {
+      limit.release(userId, slot);
+      return;
+    }
+    ws.once('close', () => limit.release(userId, slot));
     const access = await options.documents.access(userId, parsed.id, parsed.kind);
     if (access === null) {
       closeConn(ws, CollabCloseCodes.NOT_FOUND, 'no such document');
@@ -428,6 +460,7 @@ export function createCollab(ctx: AppContext, options: CollabOptions) {
       await Promise.allSettled([...inflight]);
       for (const client of wss.clients) client.terminate();
       wss.close();
+      await limit.close();
       await relay.close();
     },
   };
