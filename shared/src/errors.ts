@@ -20,6 +20,7 @@ export const ErrorCatalogue = {
   MOBILE_TAKEN: { status: 409, message: 'This mobile number is taken' },
   ALREADY_MEMBER: { status: 409, message: 'Already a member' },
   INVITATION_INVALID: { status: 410, message: 'This invitation is not valid, used or expired' },
+  INVITATION_ALREADY_ACCEPTED: { status: 409, message: 'This invitation was already accepted' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Unsupported content type' },
   INVALID_STATE: { status: 409, message: 'Not allowed in the current state' },

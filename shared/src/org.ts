@@ -397,6 +397,28 @@ export const AcceptInvitationResponse = Type.Object({
 });
 export type AcceptInvitationResponse = Static<typeof AcceptInvitationResponse>;
 
+/**
+ * An invitation addressed to the signed-in user (by account, username or mobile), as listed by
+ * `GET /api/v1/me/invitations` and accepted in the app with `POST /api/v1/me/invitations/:id/accept`
+ * (an invitee who already has an account never sees the raw token).
+ */
+export const MyInvitation = Type.Object({
+  id: Id,
+  branchId: Id,
+  branchName: Type.String(),
+  inviterName: Type.String(),
+  displayName: Type.String(),
+  role: BranchRole,
+  status: MemberStatus,
+  createdAt: Timestamp,
+  expiresAt: Timestamp,
+});
+export type MyInvitation = Static<typeof MyInvitation>;
+export const MyInvitationList = Type.Object({ items: Type.Array(MyInvitation) });
+export type MyInvitationList = Static<typeof MyInvitationList>;
+export const MyInvitationParams = Type.Object({ id: Id }, { additionalProperties: false });
+export type MyInvitationParams = Static<typeof MyInvitationParams>;
+
 // ---------- org events (Redis pub/sub across processes) ----------
 
 export const OrgEvent = Type.Union([

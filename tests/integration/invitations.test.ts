@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, bearer, login, startTestApp } from '../support/app.js';
 import { type Factories, factories } from '../support/factories.js';
@@ -183,7 +184,6 @@ describe('invitation flow', () => {
 
   it('releases an invitation whose accept died before creating the account', async () => {
     const { token, invitation } = (await invite(branchA, secretaryA.user.headers)).json();
-    const { ObjectId } = await import('mongodb');
     // The state a crash between "claim the invitation" and "create the account" leaves behind.
     const claim = { _id: new ObjectId(invitation.id), branchId: new ObjectId(branchA), userId: null };
     const acceptances = ctx.app.ctx.db.collection('invitation_acceptances');
@@ -256,5 +256,138 @@ describe('validation', () => {
     expect(unknown.statusCode).toBe(410);
     const badInvite = await invite(branchA, secretaryA.user.headers, { mobile: '123', extra: true });
     expect(badInvite.statusCode).toBe(400);
+  });
+});
+
+describe('accepting inside the app (invitee with an account)', () => {
+  const myInvitations = (headers: object) =>
+    ctx.app.inject({
+      method: 'GET',
+      url: '/api/v1/me/invitations',
+      headers: headers as Record<string, string>,
+    });
+  const acceptMine = (id: string, headers: object) =>
+    ctx.app.inject({
+      method: 'POST',
+      url: `/api/v1/me/invitations/${id}/accept`,
+      headers: headers as Record<string, string>,
+    });
+
+  it('lists the pending invitation, accepts it by id, and answers 409 to a second accept', async () => {
+    const invitee = await f.buildUser({ displayName: '赵已注册' });
+    const { invitation } = (
+      await invite(branchA, secretaryA.user.headers, { username: invitee.username, role: 'member' })
+    ).json();
+    const branch = await ctx.app.inject({
+      method: 'GET',
+      url: `/api/v1/branches/${branchA}`,
+      headers: secretaryA.user.headers,
+    });
+    const listed = await myInvitations(invitee.headers);
+    expect(listed.statusCode).toBe(200);
+    expect(listed.json().items).toEqual([
+      expect.objectContaining({
+        id: invitation.id,
+        branchId: branchA,
+        branchName: branch.json().name,
+        inviterName: '王书记',
+        status: 'probationary',
+      }),
+    ]);
+
+    const accepted = await acceptMine(invitation.id, invitee.headers);
+    expect(accepted.statusCode).toBe(201);
+    expect(accepted.json()).toMatchObject({
+      createdAccount: false,
+      userId: invitee.id,
+      branch: { id: branchA },
+    });
+    expect(accepted.json().membership).toMatchObject({ userId: invitee.id, status: 'probationary' });
+    const memberships = await ctx.app.inject({
+      method: 'GET',
+      url: '/api/v1/me/memberships',
+      headers: invitee.headers,
+    });
+    expect(memberships.json().items.map((m: { branchId: string }) => m.branchId)).toEqual([branchA]);
+    expect((await myInvitations(invitee.headers)).json().items).toEqual([]);
+
+    const again = await acceptMine(invitation.id, invitee.headers);
+    expect(again.statusCode).toBe(409);
+    expect(again.json().code).toBe('INVITATION_ALREADY_ACCEPTED');
+  });
+
+  it('finds an invitation addressed by mobile number', async () => {
+    const invitee = await f.buildUser({ mobile: '13912345678' });
+    const { invitation } = (await invite(branchA, secretaryA.user.headers, { mobile: '13912345678' })).json();
+    expect((await myInvitations(invitee.headers)).json().items.map((i: { id: string }) => i.id)).toEqual([
+      invitation.id,
+    ]);
+    expect((await acceptMine(invitation.id, invitee.headers)).statusCode).toBe(201);
+  });
+
+  it('refuses someone else’s invitation with 403 and does not list it to them', async () => {
+    const invitee = await f.buildUser();
+    const other = await f.buildUser();
+    const { invitation } = (
+      await invite(branchA, secretaryA.user.headers, { username: invitee.username })
+    ).json();
+    expect((await myInvitations(other.headers)).json().items).toEqual([]);
+    const res = await acceptMine(invitation.id, other.headers);
+    expect(res.statusCode).toBe(403);
+    expect(res.json().code).toBe('FORBIDDEN');
+    // Still open for the person it is addressed to.
+    expect((await acceptMine(invitation.id, invitee.headers)).statusCode).toBe(201);
+  });
+
+  it('does not match an account registered after the invitation under the invited username', async () => {
+    const { invitation } = (
+      await invite(branchA, secretaryA.user.headers, { username: 'later_comer' })
+    ).json();
+    const squatter = await f.buildUser({ username: 'later_comer' });
+    expect((await myInvitations(squatter.headers)).json().items).toEqual([]);
+    expect((await acceptMine(invitation.id, squatter.headers)).statusCode).toBe(403);
+  });
+
+  it('answers 410 for a revoked invitation, 404 for an unknown one, 400 for a malformed id, 401 signed out', async () => {
+    const invitee = await f.buildUser();
+    const { invitation } = (
+      await invite(branchA, secretaryA.user.headers, { username: invitee.username })
+    ).json();
+    await ctx.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/branches/${branchA}/invitations/${invitation.id}`,
+      headers: secretaryA.user.headers,
+    });
+    expect((await myInvitations(invitee.headers)).json().items).toEqual([]);
+    const revoked = await acceptMine(invitation.id, invitee.headers);
+    expect(revoked.statusCode).toBe(410);
+    expect(revoked.json().code).toBe('INVITATION_INVALID');
+    expect((await acceptMine('0'.repeat(24), invitee.headers)).statusCode).toBe(404);
+    expect((await acceptMine('not-an-id', invitee.headers)).statusCode).toBe(400);
+    expect((await acceptMine(invitation.id, {})).statusCode).toBe(401);
+    expect((await myInvitations({})).statusCode).toBe(401);
+  });
+
+  it('joins once when the invitee accepts twice at the same time (a double click, two tabs)', async () => {
+    const invitee = await f.buildUser();
+    const { invitation } = (
+      await invite(branchA, secretaryA.user.headers, { username: invitee.username })
+    ).json();
+    const results = await Promise.all([
+      acceptMine(invitation.id, invitee.headers),
+      acceptMine(invitation.id, invitee.headers),
+    ]);
+    const codes = results.map((r) => r.statusCode);
+    expect(codes).toContain(201);
+    // The loser either sees the accept that won (409) or finishes the same membership (201).
+    for (const r of results) {
+      expect([201, 409]).toContain(r.statusCode);
+      if (r.statusCode === 409) expect(r.json().code).toBe('INVITATION_ALREADY_ACCEPTED');
+    }
+    const rows = await ctx.app.ctx.db
+      .collection('memberships')
+      .find({ branchId: new ObjectId(branchA), userId: new ObjectId(invitee.id), active: true })
+      .toArray();
+    expect(rows).toHaveLength(1);
   });
 });

@@ -27,8 +27,9 @@ export async function processInviteNotification(
       userId: p.inviteeUserId,
       kind: 'invitation.received',
       title: '入支部邀请',
-      body: `「${p.branchName}」邀请您加入，请打开邀请链接确认`,
-      link: null,
+      body: `「${p.branchName}」邀请您加入，请在“我的邀请”中确认`,
+      // The invitee has an account, so they accept inside the app (the raw token is never stored).
+      link: '/invitations',
       data,
     });
   }

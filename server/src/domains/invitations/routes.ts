@@ -11,6 +11,8 @@ import {
   InvitationParams,
   InvitationPreview,
   InvitationTokenParams,
+  MyInvitationList,
+  MyInvitationParams,
 } from '@zhibu/shared';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { actorOf } from '../../http/authenticate.js';
@@ -18,6 +20,7 @@ import type { RouteDeps } from '../../http/route-deps.js';
 import type { App } from '../../http/types.js';
 import { createOrgService } from '../org/service.js';
 import { canManageBranch, ensure, scopeOf } from '../permissions/index.js';
+import { createMyInvitations } from './mine.js';
 import { createInvitationsService } from './service.js';
 
 const errors = {
@@ -33,6 +36,7 @@ export async function invitationRoutes(app: App, deps: RouteDeps): Promise<void>
   const { ctx, authenticate } = deps;
   const org = createOrgService(ctx);
   const invitations = createInvitationsService(ctx, { org, queues: deps.queues });
+  const mine = createMyInvitations(ctx, invitations);
   const tags = ['invitations'];
   const security = [{ bearer: [] }];
   const tight = { rateLimit: { max: 30, timeWindow: '1 minute' } };
@@ -135,5 +139,38 @@ export async function invitationRoutes(app: App, deps: RouteDeps): Promise<void>
       reply
         .status(201)
         .send(await invitations.accept(request.params.token, request.body, request.actor?.userId ?? null)),
+  );
+
+  app.get(
+    '/api/v1/me/invitations',
+    {
+      onRequest: authenticate,
+      schema: {
+        tags,
+        security,
+        description:
+          'Pending invitations addressed to the signed-in account (the one the inviter named by username or mobile).',
+        response: { 200: MyInvitationList, ...errors },
+      },
+    },
+    async (request) => ({ items: await mine.list(actorOf(request).userId) }),
+  );
+
+  app.post(
+    '/api/v1/me/invitations/:id/accept',
+    {
+      config: tight,
+      onRequest: authenticate,
+      schema: {
+        tags,
+        security,
+        description:
+          'Accepts an invitation addressed to the signed-in account, without its token. 403 when it is addressed to someone else, 409 INVITATION_ALREADY_ACCEPTED when already accepted, 410 when revoked or expired.',
+        params: MyInvitationParams,
+        response: { 201: AcceptInvitationResponse, ...errors },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await mine.accept(actorOf(request).userId, request.params.id)),
   );
 }

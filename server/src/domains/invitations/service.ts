@@ -77,6 +77,8 @@ export function createInvitationsService(ctx: AppContext, deps: { org: OrgServic
   const isStale = (at: Date) => ctx.now().getTime() - at.getTime() > 5 * 60_000;
 
   return {
+    stateNow,
+
     async create(
       branch: BranchDoc,
       body: CreateInvitationBody,
@@ -159,7 +161,15 @@ export function createInvitationsService(ctx: AppContext, deps: { org: OrgServic
       body: AcceptInvitationBody,
       actorId: string | null,
     ): Promise<AcceptInvitationResponse> {
-      const doc = await byToken(token);
+      return this.acceptDoc(await byToken(token), body, actorId);
+    },
+
+    /** `accept` once the invitation is known (by its token, or by id for the signed-in invitee). */
+    async acceptDoc(
+      doc: InvitationDoc,
+      body: AcceptInvitationBody,
+      actorId: string | null,
+    ): Promise<AcceptInvitationResponse> {
       const { state, acceptance } = await stateNow(doc);
       if (
         state === 'accepted' &&
@@ -182,7 +192,7 @@ export function createInvitationsService(ctx: AppContext, deps: { org: OrgServic
       if (state === 'accepted' && acceptance && acceptance.userId === null && isStale(acceptance.at)) {
         // An accept that died between claiming the invitation and creating the account: release it.
         await c.acceptances.deleteOne({ _id: doc._id, userId: null, at: acceptance.at });
-        return this.accept(token, body, actorId);
+        return this.acceptDoc(doc, body, actorId);
       }
       if (state !== 'pending') throw invalid();
 
