@@ -29,8 +29,28 @@ export const GeoPoint = Type.Object(
 );
 export type GeoPoint = Static<typeof GeoPoint>;
 
-/** A photo reference (an uploaded file id or URL path); uploads themselves are the files domain's. */
-const PhotoRef = Type.String({ minLength: 1, maxLength: 300 });
+/**
+ * Photos are uploaded first (`POST /api/v1/grid/photos`, the body is the image itself) and then referenced
+ * by id from a report or a verification: only the uploader's own photos that no issue uses yet.
+ * HEIC is not accepted: the server cannot decode it, and phone browsers send JPEG from `<input accept="image/*">`.
+ */
+export const GridPhotoLimits = {
+  maxBytes: 10 * 1024 * 1024,
+  perIssue: 9,
+  mimeTypes: ['image/jpeg', 'image/png', 'image/webp'],
+} as const;
+
+export const GridPhoto = Type.Object({
+  id: Id,
+  mime: Type.String(),
+  size: Type.Integer(),
+  width: Type.Integer(),
+  height: Type.Integer(),
+});
+export type GridPhoto = Static<typeof GridPhoto>;
+
+/** An uploaded photo's id. */
+const PhotoRef = Id;
 
 export const GridReportBody = Type.Object(
   {
@@ -40,7 +60,7 @@ export const GridReportBody = Type.Object(
     gridId: Type.Optional(Id),
     address: Text(200),
     location: Type.Optional(GeoPoint),
-    photos: Type.Array(PhotoRef, { maxItems: 9, default: [] }),
+    photos: Type.Array(PhotoRef, { maxItems: GridPhotoLimits.perIssue, uniqueItems: true, default: [] }),
     anonymous: Type.Boolean({ default: false, description: 'Hide the reporter from the public' }),
     contact: Type.Optional(Type.String({ maxLength: 64 })),
   },
@@ -260,7 +280,7 @@ export const GridActionBody = Type.Union([
       action: Type.Literal('verify'),
       ok: Type.Boolean(),
       comment: Text(1000),
-      photos: Type.Optional(Type.Array(PhotoRef, { maxItems: 9 })),
+      photos: Type.Optional(Type.Array(PhotoRef, { maxItems: GridPhotoLimits.perIssue, uniqueItems: true })),
     },
     { additionalProperties: false },
   ),
@@ -309,6 +329,45 @@ export const GridRoutingSettings = Type.Object(
   { additionalProperties: false },
 );
 export type GridRoutingSettings = Static<typeof GridRoutingSettings>;
+
+// ---- grid areas (for deriving a report's grid from its location) ----
+
+/** A GeoJSON position: [longitude, latitude]. */
+export const GeoPosition = Type.Tuple([
+  Type.Number({ minimum: -180, maximum: 180 }),
+  Type.Number({ minimum: -90, maximum: 90 }),
+]);
+export type GeoPosition = Static<typeof GeoPosition>;
+
+/** A GeoJSON Polygon: the outer ring, then any holes; every ring closed (its last position is its first). */
+export const GeoPolygon = Type.Object(
+  {
+    type: Type.Literal('Polygon'),
+    coordinates: Type.Array(Type.Array(GeoPosition, { minItems: 4, maxItems: 2000 }), {
+      minItems: 1,
+      maxItems: 50,
+    }),
+  },
+  { additionalProperties: false },
+);
+export type GeoPolygon = Static<typeof GeoPolygon>;
+
+export const GridCircleArea = Type.Object(
+  {
+    lat: Type.Number({ minimum: -90, maximum: 90 }),
+    lng: Type.Number({ minimum: -180, maximum: 180 }),
+    radiusM: Type.Integer({ minimum: 10, maximum: 50_000 }),
+  },
+  { additionalProperties: false },
+);
+export const GridPolygonArea = Type.Object({ polygon: GeoPolygon }, { additionalProperties: false });
+
+/** A grid's area, set by admins: a polygon, or (the older form) a centre and a radius. */
+export const GridArea = Type.Union([GridPolygonArea, GridCircleArea]);
+export type GridArea = Static<typeof GridArea>;
+
+export const GridAreaView = Type.Object({ gridId: Id, area: Type.Union([GridArea, Type.Null()]) });
+export type GridAreaView = Static<typeof GridAreaView>;
 
 // ---- Q&A ----
 

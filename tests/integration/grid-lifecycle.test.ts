@@ -176,7 +176,7 @@ describe('the loop: handle, verify, rate, rework', () => {
       action: 'verify',
       ok: true,
       comment: '现场核查道闸正常',
-      photos: ['photo-1'],
+      photos: [],
     });
     await api.act(w.safetyStaff, issue.id, { action: 'rate', score: 5 }, 403);
     const reopened = await api.act(w.resident, issue.id, {

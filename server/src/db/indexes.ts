@@ -66,8 +66,12 @@ export const collectionIndexes: Record<string, IndexDescription[]> = {
   grid_routing_rules: [{ key: { priority: 1 } }],
   /** `_id` = "fallback". */
   grid_routing_settings: [],
-  /** `_id` = grid id: centre and radius for deriving a report's grid from its location. */
+  /** `_id` = grid id: a polygon, or a centre and radius, for deriving a report's grid from its location. */
   grid_geo: [],
+  /** Report and verification photos (files in the `grid_files` GridFS bucket); written once by the uploader. */
+  grid_photos: [{ key: { uploaderId: 1 } }],
+  /** `_id` = photo id: the unique `_id` decides which issue gets a photo; `issueId` set by that claimant. */
+  grid_photo_uses: [{ key: { issueId: 1 } }],
   /** `_id` = issue id: a legal question is published once. */
   grid_qa: [{ key: { gridId: 1, _id: -1 } }],
   // ----- channels and messages (issue 3): sets are documents with unique keys, counters in Redis -----

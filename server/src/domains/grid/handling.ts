@@ -4,6 +4,7 @@ import type { Scope } from '../permissions/index.js';
 import { isDepartmentHead, isDispatcher, isGridWorker, isHandler, isReporter, readAccess } from './access.js';
 import { announceAssignment, announceToReporter } from './announce.js';
 import type { GridCore } from './core.js';
+import type { GridPhotos } from './photos.js';
 import type { IssueState } from './projection.js';
 import type { RoutingService } from './routing.js';
 
@@ -123,7 +124,7 @@ export function decideAction(scope: Scope, state: IssueState, body: GridActionBo
   }
 }
 
-export function createHandlingService(core: GridCore, routing: RoutingService) {
+export function createHandlingService(core: GridCore, routing: RoutingService, photos: GridPhotos) {
   return {
     async act(scope: Scope, issueId: string, body: GridActionBody): Promise<IssueState> {
       const current = await core.current(issueId);
@@ -142,8 +143,21 @@ export function createHandlingService(core: GridCore, routing: RoutingService) {
       if (body.action === 'dispatch' && body.lawyerId && !(await routing.lawyerExists(body.lawyerId))) {
         throw new AppError('NOT_FOUND', 'No such lawyer');
       }
-      const { state, event } = await core.apply(issueId, scope.userId, (s) => decideAction(scope, s, body));
-      if (!event) return state;
+      // Verification photos are taken before the event is written and given back if it is not.
+      const claim =
+        body.action === 'verify' ? await photos.claim(scope.userId, body.photos ?? [], issueId) : null;
+      let applied: Awaited<ReturnType<GridCore['apply']>>;
+      try {
+        applied = await core.apply(issueId, scope.userId, (s) => decideAction(scope, s, body));
+      } catch (error) {
+        await claim?.release();
+        throw error;
+      }
+      const { state, event } = applied;
+      if (!event) {
+        await claim?.release();
+        return state;
+      }
       const d = event.data;
       const reassigned =
         d.type === 'handedOver' ||

@@ -73,7 +73,7 @@ function toRequest(s: IssueState) {
     address: s.address,
     lat: s.location?.lat ?? null,
     long: s.location?.lng ?? null,
-    media_url: s.photos[0] ?? null,
+    media_url: s.photos[0] ? `/api/v1/grid/photos/${s.photos[0]}` : null,
   };
 }
 

@@ -3,19 +3,13 @@ import { type Filter, ObjectId } from 'mongodb';
 import { AppError } from '../../http/app-error.js';
 import type { Scope } from '../permissions/index.js';
 import { readAccess, toView } from './access.js';
+import type { GridAreas } from './areas.js';
 import type { GridCore } from './core.js';
+import { distanceM } from './geo.js';
+import type { GridPhotos } from './photos.js';
 import type { IssueState } from './projection.js';
 import type { GridIssueDoc } from './repo.js';
 import { suggestCategory } from './routing.js';
-
-/** Distance in metres between two points (haversine). */
-export function distanceM(a: { lat: number; lng: number }, b: { lat: number; lng: number }): number {
-  const rad = Math.PI / 180;
-  const dLat = (b.lat - a.lat) * rad;
-  const dLng = (b.lng - a.lng) * rad;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLng / 2) ** 2;
-  return 2 * 6_371_000 * Math.asin(Math.sqrt(h));
-}
 
 /** Character bigrams: Chinese titles have no spaces, so similarity is measured on pairs of characters. */
 function bigrams(text: string): Set<string> {
@@ -36,26 +30,11 @@ export function titleSimilarity(a: string, b: string): number {
 
 const NEARBY_M = 500;
 
-export function createReportsService(core: GridCore) {
+export function createReportsService(core: GridCore, photos: GridPhotos, areas: GridAreas) {
   const db = core.ctx.db;
 
   async function gridExists(gridId: string): Promise<boolean> {
     return (await db.collection('grids').countDocuments({ _id: new ObjectId(gridId) }, { limit: 1 })) > 0;
-  }
-
-  /** The grid of a location: the nearest grid centre within its radius (set by admins in grid_geo). */
-  async function gridAt(point: { lat: number; lng: number }): Promise<string | null> {
-    const geos = await db
-      .collection<{ _id: string; lat: number; lng: number; radiusM: number }>('grid_geo')
-      .find({})
-      .limit(5000)
-      .toArray();
-    let best: { id: string; d: number } | null = null;
-    for (const g of geos) {
-      const d = distanceM(point, g);
-      if (d <= g.radiusM && (!best || d < best.d)) best = { id: g._id, d };
-    }
-    return best?.id ?? null;
   }
 
   function listFilter(scope: Scope, q: GridIssueQuery): Filter<GridIssueDoc> {
@@ -111,22 +90,32 @@ export function createReportsService(core: GridCore) {
   return {
     async report(scope: Scope, body: GridReportBody): Promise<IssueState> {
       if (body.gridId && !(await gridExists(body.gridId))) throw new AppError('NOT_FOUND', 'No such grid');
-      const gridId = body.gridId ?? (body.location ? await gridAt(body.location) : null);
+      const gridId = body.gridId ?? (body.location ? await areas.gridAt(body.location) : null);
       const text = `${body.title}\n${body.description}`;
-      return core.create({
-        type: 'reported',
-        category: body.category,
-        title: body.title,
-        description: body.description,
-        gridId,
-        address: body.address,
-        location: body.location ?? null,
-        photos: body.photos,
-        anonymous: body.anonymous,
-        contact: body.contact ?? null,
-        reporterId: scope.userId,
-        suggestedCategory: body.category === 'other' ? suggestCategory(text) : null,
-      });
+      // The photos are taken first (another report may not use them too), bound once the issue exists.
+      const claim = await photos.claim(scope.userId, body.photos, null);
+      let state: IssueState;
+      try {
+        state = await core.create({
+          type: 'reported',
+          category: body.category,
+          title: body.title,
+          description: body.description,
+          gridId,
+          address: body.address,
+          location: body.location ?? null,
+          photos: body.photos,
+          anonymous: body.anonymous,
+          contact: body.contact ?? null,
+          reporterId: scope.userId,
+          suggestedCategory: body.category === 'other' ? suggestCategory(text) : null,
+        });
+      } catch (error) {
+        await claim.release();
+        throw error;
+      }
+      await claim.bind(state.id);
+      return state;
     },
 
     /** Open reports like this one, in the same grid or within 500 m: shown before submitting. */

@@ -1,6 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import {
   ErrorBody,
+  GridArea,
+  GridAreaView,
   GridRoutingSettings,
   GridRule,
   GridRuleBody,
@@ -18,15 +20,6 @@ import type { GridService } from './service.js';
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
 const tags = ['grid'];
 const security = [{ bearer: [] }];
-
-export const GridGeoBody = Type.Object(
-  {
-    lat: Type.Number({ minimum: -90, maximum: 90 }),
-    lng: Type.Number({ minimum: -180, maximum: 180 }),
-    radiusM: Type.Integer({ minimum: 10, maximum: 50_000 }),
-  },
-  { additionalProperties: false },
-);
 
 /** Routing rules, the fallback unit, grid areas, statistics and the xlsx export. */
 export async function gridAdminRoutes(
@@ -118,17 +111,44 @@ export async function gridAdminRoutes(
       return grid.routing.setSettings(request.body.fallbackDepartmentId);
     },
   );
+  // A grid's area: a GeoJSON polygon or a centre and radius (admins only; residents see grids by name).
+  app.get(
+    '/api/v1/grid/grids/:id/geo',
+    {
+      onRequest: authenticate,
+      schema: { tags, security, params: IdParams, response: { 200: GridAreaView, ...errors } },
+    },
+    async (request) => {
+      await admin(request);
+      return grid.areas.get(request.params.id);
+    },
+  );
   app.put(
     '/api/v1/grid/grids/:id/geo',
     {
       onRequest: authenticate,
-      schema: { tags, security, params: IdParams, body: GridGeoBody, response: { 200: Ok, ...errors } },
+      schema: {
+        tags,
+        security,
+        params: IdParams,
+        body: GridArea,
+        response: { 200: GridAreaView, ...errors },
+      },
     },
     async (request) => {
       await admin(request);
-      await ctx.db
-        .collection<{ _id: string; lat: number; lng: number; radiusM: number }>('grid_geo')
-        .replaceOne({ _id: request.params.id }, request.body, { upsert: true });
+      return grid.areas.set(request.params.id, request.body);
+    },
+  );
+  app.delete(
+    '/api/v1/grid/grids/:id/geo',
+    {
+      onRequest: authenticate,
+      schema: { tags, security, params: IdParams, response: { 200: Ok, ...errors } },
+    },
+    async (request) => {
+      await admin(request);
+      await grid.areas.clear(request.params.id);
       return { ok: true as const };
     },
   );

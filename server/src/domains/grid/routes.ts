@@ -23,6 +23,7 @@ import { toView } from './access.js';
 import { createNotifier } from './notify.js';
 import { open311Routes } from './open311.js';
 import { gridAdminRoutes } from './routes-admin.js';
+import { gridPhotoRoutes } from './routes-photos.js';
 import { createGridService } from './service.js';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
@@ -173,5 +174,6 @@ export async function gridRoutes(app: App, deps: RouteDeps): Promise<void> {
   );
 
   await gridAdminRoutes(app, deps, grid);
+  await app.register(async (scope) => gridPhotoRoutes(scope, deps, grid));
   await open311Routes(app, grid);
 }

@@ -3,11 +3,13 @@ import type { AppContext } from '../../context.js';
 import { AppError } from '../../http/app-error.js';
 import type { Scope } from '../permissions/index.js';
 import { readAccess, toView } from './access.js';
+import { createGridAreas } from './areas.js';
 import type { WorkCalendar } from './calendar.js';
 import { createGridCore } from './core.js';
 import { createEscalationService } from './escalation.js';
 import { createHandlingService } from './handling.js';
 import type { Notifier } from './notify.js';
+import { createGridPhotos } from './photos.js';
 import type { IssueState } from './projection.js';
 import { createQaService } from './qa.js';
 import type { Enqueue } from './queues.js';
@@ -36,11 +38,15 @@ function redactEvent(e: GridEvent, s: IssueState): GridEvent {
 export function createGridService(ctx: AppContext, options: GridServiceOptions) {
   const core = createGridCore(ctx, options);
   const routing = createRoutingService(core);
+  const photos = createGridPhotos(ctx, core.current);
+  const areas = createGridAreas(ctx.db);
   return {
     core,
     routing,
-    handling: createHandlingService(core, routing),
-    reports: createReportsService(core),
+    photos,
+    areas,
+    handling: createHandlingService(core, routing, photos),
+    reports: createReportsService(core, photos, areas),
     escalation: createEscalationService(core),
     stats: createStatsService(core),
     qa: createQaService(core),

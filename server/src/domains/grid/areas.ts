@@ -1,0 +1,58 @@
+import type { GeoPolygon, GridArea, GridAreaView } from '@zhibu/shared';
+import { type Db, ObjectId } from 'mongodb';
+import { AppError } from '../../http/app-error.js';
+import { checkPolygon, type GridAreaEntry, gridAtPoint } from './geo.js';
+
+/** `_id` = grid id; either `polygon` or `lat`/`lng`/`radiusM` (the older circles are kept as they are). */
+interface GridGeoDoc {
+  _id: string;
+  polygon?: GeoPolygon;
+  lat?: number;
+  lng?: number;
+  radiusM?: number;
+}
+
+function toArea(d: GridGeoDoc): GridArea | null {
+  if (d.polygon) return { polygon: d.polygon };
+  if (d.lat !== undefined && d.lng !== undefined && d.radiusM !== undefined) {
+    return { lat: d.lat, lng: d.lng, radiusM: d.radiusM };
+  }
+  return null;
+}
+
+/** Grid areas, written only by admins (one document per grid, replaced whole). */
+export function createGridAreas(db: Db) {
+  const geo = db.collection<GridGeoDoc>('grid_geo');
+  return {
+    async get(gridId: string): Promise<GridAreaView> {
+      const doc = await geo.findOne({ _id: gridId });
+      return { gridId, area: doc ? toArea(doc) : null };
+    },
+
+    async set(gridId: string, area: GridArea): Promise<GridAreaView> {
+      if ('polygon' in area) checkPolygon(area.polygon);
+      const exists = await db.collection('grids').countDocuments({ _id: new ObjectId(gridId) }, { limit: 1 });
+      if (exists === 0) throw new AppError('NOT_FOUND', 'No such grid');
+      await geo.replaceOne({ _id: gridId }, { ...area }, { upsert: true });
+      return { gridId, area };
+    },
+
+    async clear(gridId: string): Promise<void> {
+      await geo.deleteOne({ _id: gridId });
+    },
+
+    async all(): Promise<GridAreaEntry[]> {
+      const docs = await geo.find({}).limit(5000).toArray();
+      return docs.flatMap((d) => {
+        const area = toArea(d);
+        return area ? [{ gridId: d._id, area }] : [];
+      });
+    },
+
+    /** The grid whose area holds the point, if any (see gridAtPoint). */
+    async gridAt(point: { lat: number; lng: number }): Promise<string | null> {
+      return gridAtPoint(point, await this.all());
+    },
+  };
+}
+export type GridAreas = ReturnType<typeof createGridAreas>;

@@ -1,0 +1,169 @@
+import type { Readable } from 'node:stream';
+import { type GridPhoto, GridPhotoLimits } from '@zhibu/shared';
+import { type Collection, ObjectId } from 'mongodb';
+import type { AppContext } from '../../context.js';
+import { isDuplicateKey } from '../../db/mongo.js';
+import { createFileStore } from '../../files/gridfs.js';
+import { checkImage } from '../../files/images.js';
+import { AppError } from '../../http/app-error.js';
+import type { Scope } from '../permissions/index.js';
+import { readAccess } from './access.js';
+import type { IssueState } from './projection.js';
+
+export const GRID_PHOTO_BUCKET = 'grid_files';
+
+/** An uploaded photo; written once by its uploader, never changed. */
+export interface GridPhotoDoc {
+  _id: ObjectId;
+  uploaderId: string;
+  mime: string;
+  size: number;
+  width: number;
+  height: number;
+  fileId: ObjectId;
+  thumbId: ObjectId;
+  createdAt: Date;
+}
+
+/**
+ * The use of a photo by an issue: `_id` is the photo's id, so the unique `_id` decides which report or
+ * verification gets a photo when two try at once (FerretDB has no safe compare-and-set on the photo).
+ * `claim` is the claimant's random token; `issueId` is set by that claimant once its issue exists.
+ */
+export interface GridPhotoUseDoc {
+  _id: ObjectId;
+  claim: string;
+  issueId: string | null;
+  at: Date;
+}
+
+const toPhoto = (d: GridPhotoDoc): GridPhoto => ({
+  id: d._id.toHexString(),
+  mime: d.mime,
+  size: d.size,
+  width: d.width,
+  height: d.height,
+});
+
+const HEIC = new Set(['image/heic', 'image/heif', 'image/heic-sequence', 'image/heif-sequence']);
+
+export interface PhotoClaim {
+  /** Records which issue uses the photos (after the issue's event is written). */
+  bind(issueId: string): Promise<void>;
+  /** Gives the photos back (the report or verification failed). */
+  release(): Promise<void>;
+}
+
+export type GridPhotos = ReturnType<typeof createGridPhotos>;
+
+/**
+ * Report and verification photos: stored in GridFS with a WebP thumbnail, checked by decoding them. An
+ * upload is its uploader's until one issue uses it; then whoever may read that issue may download it.
+ */
+export function createGridPhotos(ctx: AppContext, current: (issueId: string) => Promise<IssueState>) {
+  const files = createFileStore(ctx.db, GRID_PHOTO_BUCKET);
+  const photos: Collection<GridPhotoDoc> = ctx.db.collection('grid_photos');
+  const uses: Collection<GridPhotoUseDoc> = ctx.db.collection('grid_photo_uses');
+
+  return {
+    async upload(userId: string, contentType: string, data: Buffer): Promise<GridPhoto> {
+      const declared = contentType.split(';')[0]!.trim().toLowerCase();
+      if (HEIC.has(declared)) {
+        throw new AppError('ATTACHMENT_TYPE', 'HEIC photos are not accepted; send JPEG, PNG or WebP');
+      }
+      if (!declared.startsWith('image/')) throw new AppError('ATTACHMENT_TYPE');
+      if (data.length === 0) throw new AppError('VALIDATION_FAILED', 'The file is empty');
+      if (data.length > GridPhotoLimits.maxBytes) throw new AppError('ATTACHMENT_TOO_LARGE');
+      const image = await checkImage(data, GridPhotoLimits.mimeTypes);
+      const ext = image.mime.slice('image/'.length);
+      const fileId = await files.put(image.clean, `photo.${ext}`, image.mime);
+      const thumbId = await files.put(image.thumbnail, 'thumb.webp', 'image/webp');
+      const doc: GridPhotoDoc = {
+        _id: new ObjectId(),
+        uploaderId: userId,
+        mime: image.mime,
+        size: image.clean.length,
+        width: image.width,
+        height: image.height,
+        fileId,
+        thumbId,
+        createdAt: ctx.now(),
+      };
+      try {
+        await photos.insertOne(doc);
+      } catch (error) {
+        await files.remove([fileId, thumbId]);
+        throw error;
+      }
+      return toPhoto(doc);
+    },
+
+    /**
+     * Takes the photos for one report or verification: each must be the caller's own upload (anything
+     * else is "unknown", so ids of other people's photos reveal nothing) and not used by any issue yet.
+     */
+    async claim(userId: string, ids: readonly string[], issueId: string | null): Promise<PhotoClaim> {
+      const claim = new ObjectId().toHexString();
+      const oids = ids.map((id) => new ObjectId(id));
+      const release = async () => {
+        if (oids.length > 0) await uses.deleteMany({ _id: { $in: oids }, claim });
+      };
+      if (oids.length === 0) return { bind: async () => undefined, release };
+      for (const [i, oid] of oids.entries()) {
+        const doc = await photos.findOne({ _id: oid }, { projection: { uploaderId: 1 } });
+        if (!doc || doc.uploaderId !== userId) {
+          throw new AppError('VALIDATION_FAILED', 'Unknown photo', [
+            { field: `body.photos.${i}`, reason: 'is not a photo you uploaded' },
+          ]);
+        }
+      }
+      const at = ctx.now();
+      try {
+        for (const _id of oids) await uses.insertOne({ _id, claim, issueId, at });
+      } catch (error) {
+        await release();
+        if (isDuplicateKey(error)) throw new AppError('INVALID_STATE', 'A photo is already used by an issue');
+        throw error;
+      }
+      return {
+        async bind(id: string) {
+          if (issueId === id) return;
+          // Only the winner of the claim writes these documents.
+          for (const _id of oids) await uses.updateOne({ _id, claim }, { $set: { issueId: id } });
+        },
+        release,
+      };
+    },
+
+    /**
+     * A photo or its thumbnail. The uploader may always fetch their own; anyone else needs read access to
+     * the issue that uses it (the reporter of an anonymous issue is not named: the file has no metadata and
+     * the reply no uploader). 404 for an unknown id, 403 for a photo the caller may not see.
+     */
+    async open(
+      scope: Scope,
+      photoId: string,
+      thumbnail: boolean,
+    ): Promise<{ stream: Readable; mime: string }> {
+      const doc = await photos.findOne({ _id: new ObjectId(photoId) });
+      if (!doc) throw new AppError('NOT_FOUND', 'No such photo');
+      if (doc.uploaderId !== scope.userId) {
+        const use = await uses.findOne({ _id: doc._id });
+        if (!use?.issueId) throw new AppError('FORBIDDEN', 'This photo is not shared');
+        let state: IssueState;
+        try {
+          state = await current(use.issueId);
+        } catch (error) {
+          if (error instanceof AppError && error.code === 'NOT_FOUND') {
+            throw new AppError('FORBIDDEN', 'This photo is not shared');
+          }
+          throw error;
+        }
+        if (readAccess(scope, state) === null) throw new AppError('FORBIDDEN', 'You may not see this issue');
+      }
+      return thumbnail
+        ? { stream: files.open(doc.thumbId), mime: 'image/webp' }
+        : { stream: files.open(doc.fileId), mime: doc.mime };
+    },
+  };
+}

@@ -1,0 +1,248 @@
+import type { GridIssue, GridPhoto } from '@zhibu/shared';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp } from '../support/app.js';
+import { type GridWorld, gridApi, gridWorld, startWorkers, type Who, waitFor } from './grid.fixtures.js';
+
+let ctx: Awaited<ReturnType<typeof startTestApp>>;
+let w: GridWorld;
+let api: ReturnType<typeof gridApi>;
+let workers: Awaited<ReturnType<typeof startWorkers>>;
+
+beforeAll(async () => {
+  ctx = await startTestApp('grid-photos');
+  w = await gridWorld(ctx.app);
+  api = gridApi(ctx.app);
+  workers = await startWorkers(ctx.app);
+  await api.rule(w.admin, { priority: 1, category: 'hazard', departmentId: w.safety.id });
+});
+afterAll(async () => {
+  await workers?.close();
+  await ctx?.close();
+});
+
+/** A real JPEG from a "phone": EXIF names the author and the camera. */
+const phoneJpeg = (colour = '#2f54eb') =>
+  sharp({ create: { width: 1600, height: 1200, channels: 3, background: colour } })
+    .withExif({ IFD0: { Artist: '居民甲', Make: 'PhoneMaker', Model: 'P1' } })
+    .jpeg()
+    .toBuffer();
+
+const upload = async (who: Who, type: string, body: Buffer) =>
+  ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/grid/photos',
+    headers: { ...(await api.headersOf(who)), 'content-type': type },
+    payload: body,
+  });
+
+const uploadOk = async (who: Who, colour?: string): Promise<GridPhoto> => {
+  const res = await upload(who, 'image/jpeg', await phoneJpeg(colour));
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json();
+};
+
+const download = async (who: Who | null, id: string, thumb = false) =>
+  ctx.app.inject({
+    method: 'GET',
+    url: `/api/v1/grid/photos/${id}${thumb ? '?thumb=true' : ''}`,
+    headers: who ? await api.headersOf(who) : {},
+  });
+
+const routed = (who: Who, id: string) =>
+  waitFor(async () => {
+    const d = await api.detail(who, id);
+    return d.status === 'assigned' ? d : null;
+  });
+
+describe('report photos', () => {
+  let photo: GridPhoto;
+  let issue: GridIssue;
+
+  it('stores an upload with a thumbnail; before a report uses it only the uploader sees it', async () => {
+    photo = await uploadOk(w.resident);
+    expect(photo).toMatchObject({ mime: 'image/jpeg', width: 1600, height: 1200 });
+    expect((await download(w.resident, photo.id)).statusCode).toBe(200);
+    expect((await download(w.resident2, photo.id)).statusCode).toBe(403);
+    expect((await download(w.admin, photo.id)).statusCode).toBe(403);
+    expect((await download(null, photo.id)).statusCode).toBe(401);
+    expect((await download(w.resident, '0123456789abcdef01234567')).statusCode).toBe(404);
+  });
+
+  it('an anonymous report shows its photo to readers without naming the reporter', async () => {
+    issue = await api.report(w.resident, {
+      category: 'hazard',
+      gridId: w.grid1.id,
+      title: '楼道消防通道堆物',
+      anonymous: true,
+      photos: [photo.id],
+    });
+    expect(issue.photos).toEqual([photo.id]);
+    const assigned = await routed(w.safetyStaff, issue.id);
+    expect(assigned.target?.departmentId).toBe(w.safety.id);
+
+    // The handling department, the grid worker, admins and (public issue) other residents may see it.
+    for (const who of [w.safetyStaff, w.gridWorker, w.admin, w.resident2]) {
+      const res = await download(who, photo.id);
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.headers['content-type']).toBe('image/jpeg');
+      const meta = await sharp(res.rawPayload).metadata();
+      expect(meta.format).toBe('jpeg');
+      expect(meta.width).toBe(1600);
+      // No EXIF: the author's name and phone stay with the reporter.
+      expect(meta.exif).toBeUndefined();
+      expect(res.rawPayload.includes(Buffer.from('PhoneMaker'))).toBe(false);
+      expect(JSON.stringify(res.headers)).not.toContain(w.resident.id);
+    }
+    const thumb = await download(w.resident2, photo.id, true);
+    expect(thumb.statusCode).toBe(200);
+    const meta = await sharp(thumb.rawPayload).metadata();
+    expect(meta.format).toBe('webp');
+    expect(Math.max(meta.width ?? 0, meta.height ?? 0)).toBeLessThanOrEqual(320);
+
+    const publicView = await api.detail(w.resident2, issue.id);
+    expect(publicView.photos).toEqual([photo.id]);
+    expect(publicView.reporterId).toBeNull();
+  });
+
+  it('a legal question’s photo is for the lawyer and admins only', async () => {
+    const p = await uploadOk(w.resident, '#faad14');
+    const legal = await api.report(w.resident, {
+      category: 'legalQuestion',
+      title: '劳动合同到期不续签有补偿吗',
+      photos: [p.id],
+    });
+    const held = await waitFor(async () => {
+      const d = await api.detail(w.admin, legal.id);
+      return d.target?.kind === 'lawyer' ? d : null;
+    });
+    const lawyer = held.target?.lawyerId === w.lawyerA.id ? w.lawyerA : w.lawyerB;
+    const other = lawyer === w.lawyerA ? w.lawyerB : w.lawyerA;
+    expect((await download(lawyer, p.id)).statusCode).toBe(200);
+    expect((await download(w.admin, p.id)).statusCode).toBe(200);
+    expect((await download(w.resident, p.id)).statusCode).toBe(200);
+    for (const who of [other, w.resident2, w.safetyStaff, w.gridWorker]) {
+      const res = await download(who, p.id);
+      expect(res.statusCode).toBe(403);
+      expect(res.json().code).toBe('FORBIDDEN');
+    }
+  });
+
+  it('takes only the uploader’s own photos, each for one issue', async () => {
+    const again = await api.call('POST', '/api/v1/grid/issues', w.resident, {
+      category: 'hazard',
+      title: '同一张照片',
+      description: 'x',
+      address: 'x',
+      photos: [photo.id],
+    });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().code).toBe('INVALID_STATE');
+
+    const mine = await uploadOk(w.resident2, '#52c41a');
+    const stolen = await api.call('POST', '/api/v1/grid/issues', w.resident, {
+      category: 'hazard',
+      title: '别人的照片',
+      description: 'x',
+      address: 'x',
+      photos: [mine.id],
+    });
+    expect(stolen.statusCode).toBe(400);
+    expect(stolen.json().code).toBe('VALIDATION_FAILED');
+    expect((await download(w.resident, mine.id)).statusCode).toBe(403);
+    // Refused reports leave the photo free for its owner.
+    const own = await api.report(w.resident2, {
+      category: 'opinion',
+      title: '增设休息座椅',
+      photos: [mine.id],
+    });
+    expect(own.photos).toEqual([mine.id]);
+
+    const notAnId = await api.call('POST', '/api/v1/grid/issues', w.resident, {
+      category: 'hazard',
+      title: 'x',
+      description: 'x',
+      address: 'x',
+      photos: ['photo-1'],
+    });
+    expect(notAnId.statusCode).toBe(400);
+  });
+
+  it('refuses other types, undecodable images, HEIC and oversized files with stable codes', async () => {
+    const text = await upload(w.resident, 'text/plain', Buffer.from('hello'));
+    expect([text.statusCode, text.json().code]).toEqual([415, 'ATTACHMENT_TYPE']);
+    const fake = await upload(w.resident, 'image/png', Buffer.from('not an image at all'));
+    expect([fake.statusCode, fake.json().code]).toEqual([415, 'ATTACHMENT_TYPE']);
+    const heic = await upload(w.resident, 'image/heic', Buffer.from('....ftypheic'));
+    expect([heic.statusCode, heic.json().code]).toEqual([415, 'ATTACHMENT_TYPE']);
+    // Declared as JPEG but really a GIF: the decoded format decides.
+    const gif = await sharp({ create: { width: 10, height: 10, channels: 3, background: '#000' } })
+      .gif()
+      .toBuffer();
+    const disguised = await upload(w.resident, 'image/jpeg', gif);
+    expect([disguised.statusCode, disguised.json().code]).toEqual([415, 'ATTACHMENT_TYPE']);
+    const big = await upload(w.resident, 'image/jpeg', Buffer.alloc(10 * 1024 * 1024 + 1, 1));
+    expect([big.statusCode, big.json().code]).toEqual([413, 'ATTACHMENT_TOO_LARGE']);
+    const huge = await upload(w.resident, 'image/jpeg', Buffer.alloc(12 * 1024 * 1024, 1));
+    expect(huge.statusCode).toBe(413);
+    const empty = await upload(w.resident, 'image/jpeg', Buffer.alloc(0));
+    expect(empty.statusCode).toBe(400);
+    // PNG and WebP are accepted as well.
+    const png = await sharp({ create: { width: 40, height: 30, channels: 4, background: '#fff' } })
+      .png()
+      .toBuffer();
+    const pngRes = await upload(w.resident, 'image/png', png);
+    expect([pngRes.statusCode, pngRes.json().mime]).toEqual([201, 'image/png']);
+    const webp = await sharp(png).webp().toBuffer();
+    const webpRes = await upload(w.resident, 'image/webp', webp);
+    expect([webpRes.statusCode, webpRes.json().mime]).toEqual([201, 'image/webp']);
+  });
+});
+
+describe('verification photos', () => {
+  it('the grid worker’s 核查 photos go with the verification; a refused verification frees them', async () => {
+    const issue = await api.report(w.resident, {
+      category: 'hazard',
+      gridId: w.grid1.id,
+      title: '路灯不亮',
+    });
+    await routed(w.safetyStaff, issue.id);
+    await api.act(w.safetyStaff, issue.id, { action: 'resolve', outcome: '已更换灯泡' });
+    const workerPhoto = await uploadOk(w.gridWorker, '#13c2c2');
+    // The community staff may not verify: their photo is given back and stays theirs alone.
+    const staffPhoto = await uploadOk(w.communityStaff, '#eb2f96');
+    await api.act(
+      w.communityStaff,
+      issue.id,
+      { action: 'verify', ok: true, comment: 'x', photos: [staffPhoto.id] },
+      403,
+    );
+    // Someone else's upload cannot be attached to a verification either.
+    await api.act(
+      w.gridWorker,
+      issue.id,
+      { action: 'verify', ok: true, comment: 'x', photos: [staffPhoto.id] },
+      400,
+    );
+    await api.act(w.gridWorker, issue.id, {
+      action: 'verify',
+      ok: true,
+      comment: '现场核查路灯正常',
+      photos: [workerPhoto.id],
+    });
+    const detail = await api.detail(w.resident, issue.id);
+    const verified = detail.timeline.find((e) => e.data.type === 'verified');
+    expect(verified?.data).toMatchObject({ photos: [workerPhoto.id] });
+    for (const who of [w.resident, w.safetyStaff, w.admin, w.resident2]) {
+      expect((await download(who, workerPhoto.id)).statusCode).toBe(200);
+    }
+    expect((await download(w.resident, staffPhoto.id)).statusCode).toBe(403);
+    // The freed photo can still be used by its owner.
+    const own = await api.report(w.communityStaff, {
+      category: 'opinion',
+      title: '建议增加垃圾桶',
+      photos: [staffPhoto.id],
+    });
+    expect(own.photos).toEqual([staffPhoto.id]);
+  });
+});
