@@ -61,7 +61,7 @@ async function openAs(browser: Browser, account: { username: string; password: s
   return { context, page, content: page.getByTestId('doc-content') };
 }
 
-test('two members co-edit minutes and see each other; the secretary approves and the editor turns read-only', async ({
+test('two members co-edit minutes and see each other; submitting and approving turn their editors read-only live, reopening makes them editable again', async ({
   browser,
   request,
 }) => {
@@ -92,20 +92,56 @@ test('two members co-edit minutes and see each other; the secretary approves and
   await expect(zhang.page.getByText('李四', { exact: true })).toBeVisible();
   await expect(li.page.getByText('张三', { exact: true })).toBeVisible();
 
-  // The secretary submits and approves in a third browser context.
+  // The secretary submits in a third browser context: from then on only the branch leaders write, so the
+  // members' open editors turn read-only live (the server closes their connections with ACCESS_READ and
+  // they reconnect as viewers), with no reload.
   const secretary = await openAs(browser, accounts.secretary!, doc.id);
+  await expect(zhang.page.getByTestId('doc-bold')).toBeEnabled();
   await secretary.page.getByTestId('doc-action-submit').click();
   await expect(secretary.page.getByTestId('doc-status')).toHaveText('已提交');
+  for (const member of [zhang, li]) {
+    await expect(member.content).toHaveAttribute('contenteditable', 'false');
+    await expect(member.page.getByTestId('doc-readonly')).toBeVisible();
+    await expect(member.page.getByTestId('doc-readonly-banner')).toBeVisible();
+    await expect(member.page.getByTestId('doc-bold')).toBeDisabled();
+    await expect(member.page.getByTestId('doc-connection')).toHaveAttribute('data-status', 'connected', {
+      timeout: 15_000,
+    });
+  }
+  // The secretary, a leader, still writes.
+  await expect(secretary.content).toHaveAttribute('contenteditable', 'true');
+
   await secretary.page.getByTestId('doc-action-approve').click();
   await expect(secretary.page.getByTestId('doc-status')).toHaveText('已审批');
+  await expect(secretary.content).toHaveAttribute('contenteditable', 'false');
+  await expect(secretary.page.getByTestId('doc-bold')).toBeDisabled();
 
-  // Zhang's open editor turns read-only at once, without a reload.
+  // Zhang's open editor shows the approval at once, still read-only, without a reload.
   await expect(zhang.page.getByTestId('doc-status')).toHaveText('已审批');
   await expect(zhang.content).toHaveAttribute('contenteditable', 'false');
   await expect(zhang.page.getByTestId('doc-readonly')).toBeVisible();
   await expect(li.content).toHaveAttribute('contenteditable', 'false');
 
-  // The approved version is kept and renders read-only in the real editor, headings included.
+  // The secretary reopens with a reason: the members' editors turn editable again, live.
+  await secretary.page.getByTestId('doc-action-reopen').click();
+  await secretary.page.getByTestId('doc-reopen-reason').fill('决议措辞需要修改');
+  await secretary.page.getByRole('button', { name: /确\s*定|OK/ }).click();
+  await expect(secretary.page.getByTestId('doc-status')).toHaveText('草稿');
+  for (const member of [zhang, li]) {
+    await expect(member.page.getByTestId('doc-status')).toHaveText('草稿');
+    await expect(member.content).toHaveAttribute('contenteditable', 'true');
+    await expect(member.page.getByTestId('doc-readonly')).toHaveCount(0);
+    await expect(member.page.getByTestId('doc-bold')).toBeEnabled();
+  }
+  await expect(zhang.page.getByTestId('doc-connection')).toHaveAttribute('data-status', 'connected', {
+    timeout: 15_000,
+  });
+  await zhang.content.getByText('主持人：').click();
+  await zhang.page.keyboard.press('End');
+  await zhang.page.keyboard.type('王书记');
+  await expect(li.content).toContainText('主持人：王书记');
+
+  // The approved version is kept (after reopening too) and renders read-only in the real editor, headings included.
   await zhang.page.getByTestId('doc-versions').click();
   await zhang.page.getByTestId('version-item').filter({ hasText: 'approved' }).click();
   const preview = zhang.page.getByTestId('version-preview-editor');

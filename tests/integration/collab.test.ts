@@ -1,5 +1,5 @@
 import { buildApp } from '@zhibu/server';
-import { CollabCloseCodes } from '@zhibu/shared';
+import { COLLAB_MAX_CONNECTIONS_PER_USER, CollabCloseCodes } from '@zhibu/shared';
 import { ObjectId } from 'mongodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -197,6 +197,79 @@ describe('authorization', () => {
       'both connections closed with 4403',
     );
     expect(staying.closes).toEqual([]);
+  });
+});
+
+describe('connection limit per user', () => {
+  /** A raw connection that the server accepted (its first frame, sync step 1, arrived). */
+  async function accepted(port: number, path: string) {
+    const socket = rawSocket(port, path);
+    await until(() => socket.messages.length > 0, 'server sync step 1');
+    return socket;
+  }
+
+  it('counts a user’s connections over both processes, closes the excess with 4429 and frees a slot on close', async () => {
+    const { members, doc } = await minutesWithMembers(1);
+    const member = members[0]!;
+    const path = `/collab/${doc.docName}?token=${member.user.token}`;
+    const held = [];
+    for (let i = 0; i < COLLAB_MAX_CONNECTIONS_PER_USER; i++) {
+      held.push(await accepted(i % 2 === 0 ? portA : portB, path));
+    }
+    try {
+      for (const port of [portA, portB]) {
+        const excess = rawSocket(port, path);
+        expect((await excess.closed).code).toBe(CollabCloseCodes.TOO_MANY_CONNECTIONS);
+      }
+      // Another user of the same document is not affected.
+      const other = open(portB, doc.docName, (await f.buildMember({ branchId: member.branchId })).user.token);
+      await synced(other);
+
+      // Closing one connection (on the other process) frees its slot at once.
+      const leaving = held.shift()!;
+      leaving.ws.close();
+      await leaving.closed;
+      const again = await accepted(portB, path);
+      held.push(again);
+      const excess = rawSocket(portA, path);
+      expect((await excess.closed).code).toBe(CollabCloseCodes.TOO_MANY_CONNECTIONS);
+      // The accepted connection works: it is not closed meanwhile.
+      expect(again.ws.readyState).toBe(again.ws.OPEN);
+    } finally {
+      for (const s of held) s.ws.close();
+      await Promise.all(held.map((s) => s.closed));
+    }
+    // Every slot was released: the user can open the limit again.
+    const reopened = await Promise.all(
+      Array.from({ length: COLLAB_MAX_CONNECTIONS_PER_USER }, (_, i) =>
+        accepted(i % 2 ? portA : portB, path),
+      ),
+    );
+    for (const s of reopened) s.ws.close();
+    await Promise.all(reopened.map((s) => s.closed));
+  });
+
+  it('slots left behind by a crashed process stop counting once they expire', async () => {
+    const { members, doc } = await minutesWithMembers(1);
+    const member = members[0]!;
+    // What a process that died without releasing leaves in Redis: slots it no longer refreshes.
+    const key = `${ctx.config.REDIS_PREFIX}:collab:conns:${member.user.id}`;
+    const expired = Date.now() - 1_000;
+    const stale = Array.from({ length: COLLAB_MAX_CONNECTIONS_PER_USER }, (_, i) => [expired, `dead:${i}`]);
+    await ctx.app.ctx.redis.zadd(key, ...stale.flat());
+    const client = open(portA, doc.docName, member.user.token);
+    await synced(client);
+    expect(client.closes).toEqual([]);
+    // The same number of live (unexpired) foreign slots does block.
+    await ctx.app.ctx.redis.zadd(
+      key,
+      ...Array.from({ length: COLLAB_MAX_CONNECTIONS_PER_USER - 1 }, (_, i) => [
+        Date.now() + 60_000,
+        `alive:${i}`,
+      ]).flat(),
+    );
+    const excess = rawSocket(portB, `/collab/${doc.docName}?token=${member.user.token}`);
+    expect((await excess.closed).code).toBe(CollabCloseCodes.TOO_MANY_CONNECTIONS);
   });
 });
 

@@ -11,7 +11,7 @@ import { TablePlugin } from '@lexical/react/LexicalTablePlugin';
 import { HeadingNode, QuoteNode } from '@lexical/rich-text';
 import { TableCellNode, TableNode, TableRowNode } from '@lexical/table';
 import type { Provider } from '@lexical/yjs';
-import { FinalCollabCloseCodes, LEXICAL_ROOT } from '@zhibu/shared';
+import { CollabCloseCodes, type DocumentAccess, FinalCollabCloseCodes, LEXICAL_ROOT } from '@zhibu/shared';
 import { type ReactNode, useCallback, useEffect, useRef } from 'react';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
@@ -33,6 +33,11 @@ export interface CollabEditorProps {
   onStatus?: (status: ConnectionStatus) => void;
   /** The server closed with a code after which reconnecting cannot help (see CollabCloseCodes). */
   onFatalClose?: (code: number) => void;
+  /**
+   * The server changed this user's rights while connected (ACCESS_READ / ACCESS_WRITE); the provider
+   * reconnects by itself with the new rights.
+   */
+  onAccessChange?: (access: Exclude<DocumentAccess, 'none'>) => void;
   toolbarExtra?: ReactNode;
 }
 
@@ -114,8 +119,12 @@ export function CollabEditor(props: CollabEditorProps) {
     provider.on('status', ({ status }) => callbacks.current.onStatus?.(status));
     provider.on('connection-close', (event) => {
       const code = event?.code ?? 0;
-      if (code === 4401) {
+      if (code === CollabCloseCodes.UNAUTHENTICATED) {
         void refreshSession();
+      } else if (code === CollabCloseCodes.ACCESS_READ) {
+        callbacks.current.onAccessChange?.('read');
+      } else if (code === CollabCloseCodes.ACCESS_WRITE) {
+        callbacks.current.onAccessChange?.('write');
       } else if (FinalCollabCloseCodes.includes(code)) {
         provider.shouldConnect = false;
         callbacks.current.onFatalClose?.(code);

@@ -71,6 +71,8 @@ export default function DocumentPage() {
   const [ydoc, setYdoc] = useState<Y.Doc | null>(null);
   const [status, setStatus] = useState<ConnectionStatus>('connecting');
   const [fatal, setFatal] = useState<number | null>(null);
+  /** Rights the collaboration server announced live (by its close code), and when. */
+  const [live, setLive] = useState<{ access: 'read' | 'write'; at: number } | null>(null);
   const [versionsOpen, setVersionsOpen] = useState(false);
   const [reopenOpen, setReopenOpen] = useState(false);
   const [reason, setReason] = useState('');
@@ -114,7 +116,10 @@ export default function DocumentPage() {
     );
   }
   const doc = meta.data;
-  const editable = doc.access === 'write' && fatal === null;
+  // The server's word wins until the document's rights are read again after it (the close that carried it
+  // also refetches them); a response from before the change cannot turn the editor back.
+  const access = live && live.at >= meta.dataUpdatedAt ? live.access : doc.access;
+  const editable = access === 'write' && fatal === null;
 
   const exportAs = (format: ExportFormat) =>
     downloadExport(doc.id, doc.title, format).catch((e: unknown) => message.error(errorMessage(e)));
@@ -136,7 +141,7 @@ export default function DocumentPage() {
             {t(`status.${doc.status}`)}
           </Tag>
           <Tag>{t(`kind.${doc.kind}`)}</Tag>
-          {doc.access !== 'write' && (
+          {access !== 'write' && (
             <Tag color="default" data-testid="doc-readonly">
               {t('readOnly')}
             </Tag>
@@ -197,6 +202,15 @@ export default function DocumentPage() {
       {doc.status === 'approved' && (
         <Alert type="success" showIcon style={{ marginBottom: 12 }} message={t('approvedNotice')} />
       )}
+      {doc.status !== 'approved' && access !== 'write' && fatal === null && (
+        <Alert
+          type="info"
+          showIcon
+          style={{ marginBottom: 12 }}
+          message={t(live?.access === 'read' ? 'readOnlyNow' : 'readOnlyNotice')}
+          data-testid="doc-readonly-banner"
+        />
+      )}
       <Typography.Text type="secondary" style={{ display: 'block', marginBottom: 8 }}>
         {t('updatedAt', { time: formatDateTime(doc.updatedAt) })}
       </Typography.Text>
@@ -212,12 +226,16 @@ export default function DocumentPage() {
         }}
         onStatus={setStatus}
         onFatalClose={setFatal}
+        onAccessChange={(next) => {
+          setLive({ access: next, at: Date.now() });
+          void client.invalidateQueries({ queryKey: docKeys.meta(id) });
+        }}
       />
       <VersionsDrawer
         open={versionsOpen}
         onClose={() => setVersionsOpen(false)}
         documentId={doc.id}
-        canRestore={doc.access === 'write'}
+        canRestore={access === 'write'}
       />
       <Modal
         open={reopenOpen}

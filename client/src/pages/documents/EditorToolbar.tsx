@@ -107,6 +107,7 @@ export function EditorToolbar({ editable, extra }: { editable: boolean; extra?: 
             icon={<BoldOutlined />}
             disabled={!editable}
             onClick={() => editor.dispatchCommand(FORMAT_TEXT_COMMAND, 'bold')}
+            data-testid="doc-bold"
           />
         </Tooltip>
         <Tooltip title={t('toolbar.italic')}>
