@@ -1,5 +1,5 @@
 import { buildApp } from '@zhibu/server';
-import { DOC_META_MAP } from '@zhibu/shared';
+import { CollabCloseCodes, DOC_META_MAP } from '@zhibu/shared';
 import { ObjectId } from 'mongodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp } from '../support/app.js';
@@ -193,6 +193,15 @@ describe('lifecycle', () => {
     });
     expect(submitted.statusCode).toBe(200);
     expect(submitted.json().status).toBe('submitted');
+    // A submitted draft is written by the branch leaders only: the member's connections on both processes
+    // are told so (ACCESS_READ) and reconnect by themselves as viewers.
+    await until(
+      () =>
+        editorA.closes.includes(CollabCloseCodes.ACCESS_READ) &&
+        editorB.closes.includes(CollabCloseCodes.ACCESS_READ),
+      'both member connections closed with ACCESS_READ',
+    );
+    await Promise.all([synced(editorA), synced(editorB)]);
     expect(
       (await api('POST', `/api/v1/documents/${doc.id}/lifecycle`, member.user.headers, { action: 'approve' }))
         .statusCode,
@@ -227,6 +236,22 @@ describe('lifecycle', () => {
       reason: '决议措辞需要修改',
     });
     expect(reopened.json().status).toBe('draft');
+    // Reopened: the member's viewer connections are told they write again, reconnect, and their edits count.
+    await until(
+      () =>
+        editorA.closes.includes(CollabCloseCodes.ACCESS_WRITE) &&
+        editorB.closes.includes(CollabCloseCodes.ACCESS_WRITE),
+      'both member connections closed with ACCESS_WRITE',
+    );
+    expect(
+      editorA.closes.filter((c) => c !== CollabCloseCodes.ACCESS_READ && c !== CollabCloseCodes.ACCESS_WRITE),
+    ).toEqual([]);
+    await Promise.all([synced(editorA), synced(editorB)]);
+    appendParagraph(editorB.doc, '重新打开后可以修改');
+    await until(
+      () => paragraphs(watcher.doc).includes('重新打开后可以修改'),
+      'edit after reopening reaches the watcher',
+    );
     const events = await api('GET', `/api/v1/documents/${doc.id}/events`, member.user.headers);
     expect(events.json().items.map((e: { type: string }) => e.type)).toEqual([
       'created',
