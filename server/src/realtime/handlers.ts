@@ -24,6 +24,8 @@ import type { AppSocket } from './types.js';
 
 type Reply = (answer: object) => void;
 
+const PRESENCE_PREFIX = presenceRoom('');
+
 // Validators are compiled once per process, not once per connection (compiling is slow and each compiled
 // validator is a sizeable function).
 const validators = new Map<TSchema, TypeCheck<TSchema>>();
@@ -152,7 +154,10 @@ export function registerHandlers(socket: AppSocket, deps: HandlerDeps): void {
     return {};
   });
 
-  let watching: string[] = [];
+  // A recovered socket is back in the presence rooms it watched before; start from those.
+  let watching: string[] = [...socket.rooms]
+    .filter((r) => r.startsWith(PRESENCE_PREFIX))
+    .map((r) => r.slice(PRESENCE_PREFIX.length));
   on('presence:watch', WatchPresencePayload, async (p) => {
     for (const id of watching) if (!p.userIds.includes(id)) socket.leave(presenceRoom(id));
     for (const id of p.userIds) socket.join(presenceRoom(id));

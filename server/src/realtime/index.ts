@@ -1,4 +1,4 @@
-import { createAdapter } from '@socket.io/redis-adapter';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
 import {
   channelRoom,
   PROTOCOL_VERSION,
@@ -7,6 +7,7 @@ import {
   socketRedisKey,
   userRoom,
 } from '@zhibu/shared';
+import type { Redis } from 'ioredis';
 import { Server } from 'socket.io';
 import { corsOrigins } from '../config.js';
 import type { AppContext } from '../context.js';
@@ -17,24 +18,62 @@ import { AppError } from '../http/app-error.js';
 import type { RouteDeps } from '../http/route-deps.js';
 import type { App } from '../http/types.js';
 import { registerHandlers } from './handlers.js';
+import { subscribeLive } from './live.js';
 import { createPresence } from './presence.js';
+import { guardRecovery } from './recovery.js';
 import type { AppServer, AppSocket } from './types.js';
 
 const CHANNEL_PREFIX = 'channel:';
 
+/** How long a disconnected socket's session (rooms, missed packets) is kept for connection state recovery. */
+const MAX_DISCONNECTION_MS = 2 * 60 * 1000;
 /**
- * The Socket.IO server on the API's HTTP server: Redis adapter (rooms, presence and typing shared by every
- * process), token authentication, `user:<id>` and `channel:<id>` rooms, live access changes from org
- * events. `destroyUpgrade: false` leaves other WebSocket upgrades (the collab endpoint) alone.
+ * Entries kept in the adapter's stream (approximate trimming). A gap longer than the stream reaches back
+ * cannot be recovered (its offset is gone) and falls back to the client's `sync`: at 200 broadcasts/s this
+ * keeps about 100 s, in the order of MAX_DISCONNECTION_MS.
+ */
+const STREAM_MAX_LEN = 20_000;
+
+/**
+ * The Socket.IO server on the API's HTTP server: Redis streams adapter (rooms, presence and typing shared
+ * by every process, and connection state recovery across processes: a client back within
+ * MAX_DISCONNECTION_MS gets its session and the packets it missed, whichever process it reconnects to),
+ * token authentication, `user:<id>` and `channel:<id>` rooms, live access changes from org events, and the
+ * live bridge for workers (live.ts). `destroyUpgrade: false` leaves other WebSocket upgrades (the collab
+ * endpoint) alone.
  */
 export async function attachRealtime(app: App, ctx: AppContext, deps: RouteDeps): Promise<AppServer> {
-  const pub = ctx.redis.duplicate({ connectionName: 'zhibu-sio-pub' });
-  const sub = ctx.redis.duplicate({ connectionName: 'zhibu-sio-sub' });
-  for (const client of [pub, sub]) {
-    client.on('error', (error: unknown) =>
-      ctx.log.warn({ err: error }, 'socket.io adapter Redis connection error'),
-    );
-  }
+  // The adapter's command connection; it duplicates it for its blocking stream reads and pub/sub.
+  const pub = ctx.redis.duplicate({ connectionName: 'zhibu-sio' });
+  pub.on('error', (error: unknown) =>
+    ctx.log.warn({ err: error }, 'socket.io adapter Redis connection error'),
+  );
+  // The adapter's own duplicates are kept so that closing disconnects them at once: its stream reader
+  // would otherwise stay blocked in XREAD (blockTimeInMs) after the server has closed.
+  const adapterClients: Redis[] = [];
+  const duplicate = pub.duplicate.bind(pub);
+  pub.duplicate = (override) => {
+    const client = duplicate(override);
+    adapterClients.push(client);
+    return client;
+  };
+  const key = socketRedisKey(ctx.config.REDIS_PREFIX);
+  const streamName = `${key}:stream`;
+  const domain = channelsDomainFor(ctx);
+  const adapter = guardRecovery(
+    createAdapter(pub, {
+      streamName,
+      channelPrefix: key,
+      sessionKeyPrefix: `${key}:session:`,
+      maxLen: STREAM_MAX_LEN,
+    }),
+    {
+      redis: pub,
+      streamName,
+      readableRooms: async (userId) =>
+        new Set((await domain.channels.readableIds(userId)).map((id) => channelRoom(id.toHexString()))),
+    },
+  );
   const origins = corsOrigins(ctx.config);
   const io: AppServer = new Server(app.server, {
     path: SOCKET_PATH,
@@ -43,10 +82,11 @@ export async function attachRealtime(app: App, ctx: AppContext, deps: RouteDeps)
     // Big enough for any valid payload; larger frames are refused by the transport.
     maxHttpBufferSize: 1024 * 1024,
     cors: origins.length > 0 ? { origin: origins, credentials: true } : undefined,
-    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: false },
-    adapter: createAdapter(pub, sub, { key: socketRedisKey(ctx.config.REDIS_PREFIX) }),
+    // Middlewares (token check) run on a recovered connection too; channel access is re-checked when the
+    // session is restored (recovery.ts) and again on connection below.
+    connectionStateRecovery: { maxDisconnectionDuration: MAX_DISCONNECTION_MS, skipMiddlewares: false },
+    adapter,
   });
-  const domain = channelsDomainFor(ctx);
   const presence = createPresence(ctx.redis, ctx.config.REDIS_PREFIX);
 
   const broadcaster: Broadcaster = {
@@ -95,6 +135,19 @@ export async function attachRealtime(app: App, ctx: AppContext, deps: RouteDeps)
     }
   });
 
+  // Workers and domain services reach sockets through the live bridge; each process delivers to its own.
+  const unsubscribeLive = await subscribeLive(
+    ctx.redis,
+    ctx.config.REDIS_PREFIX,
+    (message) => {
+      (io.local.to(message.rooms) as unknown as { emit(e: string, p: unknown): void }).emit(
+        message.event,
+        message.payload,
+      );
+    },
+    (reason) => ctx.log.warn(reason),
+  );
+
   const unsubscribe = await subscribeOrgEvents(ctx, async (event) => {
     const userId = await domain.onOrgEvent(event);
     if (userId) await resync(userId);
@@ -121,6 +174,11 @@ export async function attachRealtime(app: App, ctx: AppContext, deps: RouteDeps)
     }
     deps.auth.accessTokens.verify(token).then(
       (claims) => {
+        // A recovered session belongs to the user it was opened for; another user's token cannot take it.
+        if (socket.recovered && socket.data.userId !== claims.sub) {
+          next(Object.assign(new Error('FORBIDDEN'), { data: { code: 'FORBIDDEN' } }));
+          return;
+        }
         socket.data.userId = claims.sub;
         socket.data.presence = 'online';
         next();
@@ -138,8 +196,26 @@ export async function attachRealtime(app: App, ctx: AppContext, deps: RouteDeps)
     socket.join(userRoom(userId));
     void (async () => {
       try {
-        const readable = await domain.channels.readableIds(userId);
-        socket.join(readable.map((id) => channelRoom(id.toHexString())));
+        const readable = new Set(
+          (await domain.channels.readableIds(userId)).map((id) => channelRoom(id.toHexString())),
+        );
+        // A recovered socket comes back with its old rooms (less those lost while it was away, see
+        // recovery.ts); access may also have changed since the session was restored.
+        const removed = [...socket.rooms].filter((r) => r.startsWith(CHANNEL_PREFIX) && !readable.has(r));
+        const added = [...readable].filter((r) => !socket.rooms.has(r));
+        for (const r of removed) socket.leave(r);
+        socket.join(added);
+        const revoked = [
+          ...(socket.data.revokedWhileAway ?? []),
+          ...removed.map((r) => r.slice(CHANNEL_PREFIX.length)),
+        ];
+        delete socket.data.revokedWhileAway;
+        if (socket.recovered && revoked.length + added.length > 0) {
+          socket.emit('channels:changed', {
+            added: added.map((r) => r.slice(CHANNEL_PREFIX.length)),
+            removed: revoked,
+          });
+        }
         const { before, after } = await track(presence.set(userId, socket.id, 'online'));
         onPresenceChange(userId, before, after);
         socket.emit('hello', { protocolVersion: PROTOCOL_VERSION, userId, recovered: socket.recovered });
@@ -174,8 +250,12 @@ export async function attachRealtime(app: App, ctx: AppContext, deps: RouteDeps)
     io.engine.close();
     await Promise.allSettled([...pending]);
     await unsubscribe();
+    await unsubscribeLive();
     await domain.close();
-    await Promise.all([pub.quit().catch(() => undefined), sub.quit().catch(() => undefined)]);
+    // Stops the adapter's stream reader; its connections are then closed rather than left to time out.
+    await io.of('/').adapter.close();
+    for (const client of adapterClients) client.disconnect();
+    await pub.quit().catch(() => undefined);
   });
   return io;
 }

@@ -4,6 +4,8 @@ import type { Server, Socket } from 'socket.io';
 export interface SocketData {
   userId: string;
   presence: 'online' | 'away';
+  /** Channels dropped from a recovered session because the user lost access while away (recovery.ts). */
+  revokedWhileAway?: string[];
 }
 
 /** Events between server processes (through the Redis adapter). */

@@ -1,7 +1,7 @@
-import { Emitter } from '@socket.io/redis-emitter';
-import { NOTIFICATION_EVENT, socketRedisKey, userRoom } from '@zhibu/shared';
+import { NOTIFICATION_EVENT } from '@zhibu/shared';
 import { ObjectId } from 'mongodb';
 import { createBatcher, type Outcome, writeErrorCodes } from '../../db/batch.js';
+import { createLivePublisher } from '../../realtime/live.js';
 import { type NotificationDoc, notificationsCollection, toNotification } from '../notifications/repo.js';
 import type { NotificationsContext } from '../notifications/service.js';
 import { INSERT_BATCH } from './repo.js';
@@ -32,7 +32,8 @@ export interface Notifier {
  */
 export function createNotifier(ctx: NotificationsContext): Notifier {
   const coll = notificationsCollection(ctx.db);
-  const emitter = new Emitter(ctx.redis, { key: socketRedisKey(ctx.config.REDIS_PREFIX) });
+  // Live pushes go through the live bridge (server/src/realtime/live.ts), from the API or a worker alike.
+  const live = createLivePublisher(ctx.redis, ctx.config.REDIS_PREFIX);
   const inserts = createBatcher<NotificationDoc, boolean>(
     async (docs) => {
       try {
@@ -64,11 +65,11 @@ export function createNotifier(ctx: NotificationsContext): Notifier {
         createdAt: ctx.now(),
       };
       const created = await inserts.add(doc);
-      if (created) emitter.to(userRoom(n.userId)).emit(NOTIFICATION_EVENT, toNotification(doc));
+      if (created) live.toUser(n.userId, NOTIFICATION_EVENT, toNotification(doc));
       return created;
     },
     emit(userId, event, payload) {
-      emitter.to(userRoom(userId)).emit(event, payload);
+      live.toUser(userId, event, payload);
     },
   };
 }

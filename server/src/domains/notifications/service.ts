@@ -1,17 +1,15 @@
-import { Emitter } from '@socket.io/redis-emitter';
 import {
   type MarkReadBody,
   NOTIFICATION_EVENT,
   type Notification,
   type NotificationListQuery,
   type PageOf,
-  socketRedisKey,
-  userRoom,
 } from '@zhibu/shared';
 import { type Filter, ObjectId } from 'mongodb';
 import type { AppContext } from '../../context.js';
 import { isDuplicateKey } from '../../db/mongo.js';
 import { AppError } from '../../http/app-error.js';
+import { createLivePublisher } from '../../realtime/live.js';
 import {
   cursorFilter,
   encodeCursor,
@@ -38,7 +36,8 @@ export type NotificationsService = ReturnType<typeof createNotificationsService>
 
 export function createNotificationsService(ctx: NotificationsContext) {
   const coll = notificationsCollection(ctx.db);
-  const emitter = new Emitter(ctx.redis, { key: socketRedisKey(ctx.config.REDIS_PREFIX) });
+  // Live pushes go through the live bridge (server/src/realtime/live.ts), from the API or a worker alike.
+  const live = createLivePublisher(ctx.redis, ctx.config.REDIS_PREFIX);
 
   return {
     /**
@@ -64,7 +63,7 @@ export function createNotificationsService(ctx: NotificationsContext) {
         if (isDuplicateKey(error)) return false;
         throw error;
       }
-      emitter.to(userRoom(input.userId)).emit(NOTIFICATION_EVENT, toNotification(doc));
+      live.toUser(input.userId, NOTIFICATION_EVENT, toNotification(doc));
       return true;
     },
 
