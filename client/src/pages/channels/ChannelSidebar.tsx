@@ -4,6 +4,7 @@ import { Badge, Button, Menu, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
+import { PresenceDot } from '../../components/PresenceDot';
 import { NewChannelModal } from './Dialogs';
 
 const ORDER: ChannelKind[] = ['announcement', 'branch', 'group', 'topic', 'groupDm', 'dm'];
@@ -13,10 +14,13 @@ export function ChannelSidebar({
   channels,
   activeId,
   names,
+  me,
 }: {
   channels: ChannelSummary[];
   activeId?: string;
   names: (c: ChannelSummary) => string;
+  /** The signed-in user: a DM shows the other person's presence. */
+  me?: string;
 }) {
   const { t } = useTranslation('channels');
   const navigate = useNavigate();
@@ -56,6 +60,7 @@ export function ChannelSidebar({
             label: (
               <span className="zb-chat-channel-item" data-channel-id={c.id} data-kind={c.kind}>
                 <span className={c.unread > 0 ? 'zb-chat-unread-name' : undefined}>
+                  {c.kind === 'dm' && <DmPresence channel={c} me={me} />}
                   {c.kind === 'dm' || c.kind === 'groupDm' ? '' : '# '}
                   {names(c)}
                 </span>
@@ -84,4 +89,9 @@ export function ChannelSidebar({
       {creating && <NewChannelModal onClose={() => setCreating(false)} />}
     </div>
   );
+}
+
+function DmPresence({ channel, me }: { channel: ChannelSummary; me?: string }) {
+  const other = channel.memberIds.find((id) => id !== me);
+  return other ? <PresenceDot userId={other} /> : null;
 }

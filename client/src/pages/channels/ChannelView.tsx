@@ -1,14 +1,14 @@
-import { FlagOutlined, PushpinOutlined, SettingOutlined } from '@ant-design/icons';
+import { FlagOutlined, PushpinOutlined, SettingOutlined, TeamOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import type { ChannelSummary } from '@zhibu/shared';
 import { Alert, Button, Space, Tooltip, Typography } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
-import { getSocket } from '../../realtime/socket';
 import { channelKeys, channelsApi } from './api';
 import { Composer } from './Composer';
 import { EditHistoryModal, PinsDrawer, ReportsDrawer, SettingsModal } from './Dialogs';
+import { MembersDrawer } from './MembersDrawer';
 import { MessageList } from './MessageList';
 import { useTyping } from './realtime';
 import { useChat } from './store';
@@ -20,7 +20,7 @@ export function ChannelView({ channel, me, title }: { channel: ChannelSummary; m
   const store = useChat();
   const [params, setParams] = useSearchParams();
   const [edits, setEdits] = useState<string | null>(null);
-  const [drawer, setDrawer] = useState<'pins' | 'settings' | 'reports' | null>(null);
+  const [drawer, setDrawer] = useState<'pins' | 'settings' | 'reports' | 'members' | null>(null);
   const threadId = params.get('thread');
   const jumpSeq = params.get('seq') ? Number(params.get('seq')) : undefined;
   const typing = useTyping(channel.id, null, me);
@@ -36,15 +36,6 @@ export function ChannelView({ channel, me, title }: { channel: ChannelSummary; m
   useEffect(() => {
     void store.open(channel.id, jumpSeq && Number.isFinite(jumpSeq) ? jumpSeq : undefined);
   }, [channel.id, jumpSeq, store]);
-
-  useEffect(() => {
-    if (memberList.length === 0) return;
-    getSocket().emit(
-      'presence:watch',
-      { userIds: memberList.slice(0, 200).map((m) => m.id) },
-      () => undefined,
-    );
-  }, [memberList]);
 
   const view = store.view(channel.id);
   const onSeenBottom = useCallback(() => store.markRead(channel.id), [store, channel.id]);
@@ -74,6 +65,14 @@ export function ChannelView({ channel, me, title }: { channel: ChannelSummary; m
           {channel.topic && <Typography.Text type="secondary">{channel.topic}</Typography.Text>}
         </div>
         <Space>
+          <Tooltip title={t('memberList')}>
+            <Button
+              icon={<TeamOutlined />}
+              onClick={() => setDrawer('members')}
+              aria-label={t('memberList')}
+              data-testid="open-members"
+            />
+          </Tooltip>
           <Tooltip title={t('pinnedList')}>
             <Button
               icon={<PushpinOutlined />}
@@ -161,6 +160,14 @@ export function ChannelView({ channel, me, title }: { channel: ChannelSummary; m
       )}
       {drawer === 'settings' && <SettingsModal channel={channel} onClose={() => setDrawer(null)} />}
       {drawer === 'reports' && <ReportsDrawer onClose={() => setDrawer(null)} />}
+      {drawer === 'members' && (
+        <MembersDrawer
+          members={memberList}
+          me={me}
+          loading={members.isLoading}
+          onClose={() => setDrawer(null)}
+        />
+      )}
     </div>
   );
 }

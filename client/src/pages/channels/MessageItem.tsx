@@ -3,6 +3,7 @@ import type { Message } from '@zhibu/shared';
 import { App, Avatar, Button, Dropdown, Input, Popover, Space, Tag, Tooltip, Typography } from 'antd';
 import { memo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { PresenceDot } from '../../components/PresenceDot';
 import { formatDateTime, fromNow, inUserZone } from '../../time/dayjs';
 import { Attachments } from './Attachments';
 import { channelsApi } from './api';
@@ -126,9 +127,12 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
       data-message-id={m.id}
       data-seq={m.seq ?? ''}
     >
-      <Avatar size={32} className="zb-chat-avatar">
-        {(m.authorName || '?').slice(-2)}
-      </Avatar>
+      <span className="zb-chat-avatar-wrap">
+        <Avatar size={32} className="zb-chat-avatar">
+          {(m.authorName || '?').slice(-2)}
+        </Avatar>
+        {!mine && <PresenceDot userId={m.authorId} overlay />}
+      </span>
       <div className="zb-chat-body">
         <div className="zb-chat-meta">
           <Typography.Text strong>{m.authorName || t('someone')}</Typography.Text>

@@ -3,6 +3,7 @@ import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Route, Routes, useParams } from 'react-router';
 import { useAuth } from '../../auth/AuthContext';
+import { useReportPresence } from '../../components/presence';
 import { ChannelSidebar } from './ChannelSidebar';
 import { ChannelView } from './ChannelView';
 import { useChatRealtime } from './realtime';
@@ -20,7 +21,7 @@ function ChannelsHome() {
   const active = channelId ? store.summary(channelId) : undefined;
   return (
     <div className="zb-chat">
-      <ChannelSidebar channels={channels} activeId={channelId} names={(c) => c.title} />
+      <ChannelSidebar channels={channels} activeId={channelId} names={(c) => c.title} me={user?.id} />
       {active && user ? (
         <ChannelView key={active.id} channel={active} me={user.id} title={active.title} />
       ) : (
@@ -36,6 +37,7 @@ function ChannelsHome() {
 export default function ChannelsPage() {
   const { user } = useAuth();
   useChatRealtime(user?.id ?? '');
+  useReportPresence();
   return (
     <Suspense fallback={<Spin />}>
       <Routes>
