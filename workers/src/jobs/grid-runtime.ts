@@ -41,6 +41,8 @@ export async function createGridRuntime(
     ctx,
     grid,
     async close() {
+      // Projections the routing jobs queued (their events are stored) are written before the pool closes.
+      await grid.core.projections.drain();
       await queues.close();
       await redis.quit().catch(() => undefined);
       await mongo.client.close();

@@ -9,6 +9,11 @@ import { createGridRuntime, type GridRuntime } from './grid-runtime.js';
 
 export interface GridWorkerOptions {
   concurrency?: number;
+  /**
+   * Routing jobs in flight at once (default 32). They mostly wait on group-committed writes (events,
+   * notifications: one insertMany per batch), so more of them make bigger batches, not more database calls.
+   */
+  routingConcurrency?: number;
   /** Shorter lock/stall detection lets tests see a killed worker's job retried quickly. */
   lockDurationMs?: number;
   stalledIntervalMs?: number;
@@ -52,7 +57,11 @@ export async function startGridWorkers(rt: GridRuntime, options: GridWorkerOptio
   };
   const hooks = options.afterRoutedEvent ? { afterEvent: options.afterRoutedEvent } : {};
   const workers = [
-    new Worker(GridQueues.routing, gridRoutingProcessor(rt, hooks), { ...common, connection: connection() }),
+    new Worker(GridQueues.routing, gridRoutingProcessor(rt, hooks), {
+      ...common,
+      concurrency: options.routingConcurrency ?? 32,
+      connection: connection(),
+    }),
     new Worker(GridQueues.deadlines, gridDeadlinesProcessor(rt), { ...common, connection: connection() }),
     new Worker(GridQueues.digest, gridDigestProcessor(rt, enqueueDigest), {
       ...common,

@@ -29,8 +29,18 @@ export async function announceAssignment(core: GridCore, state: IssueState, even
       link: link(state),
       data: { issueId: state.id, category: state.category },
     });
-    core.notifier.emit(userId, GRID_ISSUE_EVENT, toView(state, 'full'));
+    emitWhenListed(core, state, userId);
   }
+}
+
+/**
+ * The live `grid:issue` event makes clients refetch their lists, which read the projection: it goes out
+ * once the projection of this state is written (at once when it was written on the caller's path).
+ */
+function emitWhenListed(core: GridCore, state: IssueState, userId: string): void {
+  void core.projections
+    .settled(state.id)
+    .then(() => core.notifier.emit(userId, GRID_ISSUE_EVENT, toView(state, 'full')));
 }
 
 const REPORTER_STEPS: Partial<Record<GridEvent['data']['type'], string>> = {
@@ -60,5 +70,5 @@ export async function announceToReporter(core: GridCore, state: IssueState, even
     link: link(state),
     data: { issueId: state.id, version: event.version, type: event.data.type },
   });
-  core.notifier.emit(state.reporterId, GRID_ISSUE_EVENT, toView(state, 'full'));
+  emitWhenListed(core, state, state.reporterId);
 }

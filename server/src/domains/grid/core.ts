@@ -6,6 +6,7 @@ import { AppError } from '../../http/app-error.js';
 import { defaultWorkCalendar, type WorkCalendar } from './calendar.js';
 import type { Notifier } from './notify.js';
 import { advance, type IssueState, project } from './projection.js';
+import { createProjectionWriter } from './projection-writer.js';
 import type { Enqueue } from './queues.js';
 import { createGridRepo, VersionConflict } from './repo.js';
 import { createStateCache } from './state-cache.js';
@@ -17,6 +18,13 @@ export interface GridCoreOptions {
 }
 
 export type Decide = (state: IssueState) => GridEventData | null | Promise<GridEventData | null>;
+
+/**
+ * When the `grid_issues` projection of a new state is written: `now` before the write path returns (what an
+ * API caller reads next includes it), `later` by the projection writer (the routing hot path; see
+ * projection-writer.ts). The Redis state cache is written before returning either way.
+ */
+export type ProjectionTiming = 'now' | 'later';
 
 export type GridCore = ReturnType<typeof createGridCore>;
 
@@ -37,6 +45,7 @@ export async function allSettled(promises: readonly (Promise<unknown> | undefine
 export function createGridCore(ctx: AppContext, options: GridCoreOptions) {
   const repo = createGridRepo(ctx.db);
   const stateCache = createStateCache(ctx.redis, ctx.config.REDIS_PREFIX);
+  const projections = createProjectionWriter(repo.saveProjection, ctx.log);
   const calendar = options.calendar ?? defaultWorkCalendar();
   const { enqueue, notifier } = options;
 
@@ -57,8 +66,12 @@ export function createGridCore(ctx: AppContext, options: GridCoreOptions) {
   }
 
   /** Follow-ups of a state, all idempotent: projection, routing request, next deadline job. */
-  async function settle(state: IssueState): Promise<void> {
-    await allSettled([repo.saveProjection(state), stateCache.put(state)]);
+  async function settle(state: IssueState, projection: ProjectionTiming = 'now'): Promise<void> {
+    // `later` queues synchronously, before any await: announcements started alongside can wait for it.
+    let saved: Promise<void> | undefined;
+    if (projection === 'now') saved = projections.now(state);
+    else void projections.later(state);
+    await allSettled([saved, stateCache.put(state)]);
     if (state.status === 'awaitingRouting' && state.routingRequestVersion !== null) {
       await enqueue(gridRouteJob, { issueId: state.id, version: state.routingRequestVersion });
     }
@@ -85,6 +98,7 @@ export function createGridCore(ctx: AppContext, options: GridCoreOptions) {
     actorId: string | null,
     decide: Decide,
     alongside?: (state: IssueState, event: GridEvent) => Promise<void>,
+    projection: ProjectionTiming = 'now',
   ): Promise<{ state: IssueState; event: GridEvent | null; previous: IssueState }> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const state = attempt === 0 ? await current(issueId) : (await load(issueId)).state;
@@ -95,7 +109,7 @@ export function createGridCore(ctx: AppContext, options: GridCoreOptions) {
         const next = advance(state, event, calendar);
         // Once the event is stored, its follow-ups (projection, jobs, the caller's effects such as
         // announcements) depend on nothing but the event: they run together, each idempotent.
-        await allSettled([settle(next), alongside?.(next, event)]);
+        await allSettled([settle(next, projection), alongside?.(next, event)]);
         return { state: next, event, previous: state };
       } catch (error) {
         if (error instanceof VersionConflict) continue;
@@ -190,6 +204,7 @@ export function createGridCore(ctx: AppContext, options: GridCoreOptions) {
     create,
     settle,
     schedule,
+    projections,
     handlers,
     departmentStaff,
     departmentHead,

@@ -225,7 +225,10 @@ export function createRoutingService(core: GridCore) {
         await hooks.afterEvent?.();
         await announce(state, event);
       },
+      'later',
     );
+    // A lawyer's load is counted from the projection: the next legal question must see this one.
+    if (result.state.target?.kind === 'lawyer') await core.projections.settled(issueId);
     if (!result.event) {
       // A retry after a crash between the event and its follow-ups: repeat them (all idempotent).
       const { events, state } = await core.load(issueId);
