@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import type { ObjectId } from 'mongodb';
 
 /** The counter of a channel's message sequence. */
@@ -18,12 +18,23 @@ return redis.call('INCR', KEYS[1])`;
 export interface Counters {
   /** The next value; `loadMax` gives the largest value already stored (0 when none). */
   next(key: string, loadMax: () => Promise<number>): Promise<number>;
+  /** The next value of each key, in order, in one round trip once the keys are known to exist. */
+  nextMany(requests: { key: string; loadMax: () => Promise<number> }[]): Promise<number[]>;
   /** After a unique-index collision: raise the counter to the stored maximum, then take the next value. */
   reseedNext(key: string, loadMax: () => Promise<number>): Promise<number>;
   /** The current value (seeding it if missing) without taking one. */
   current(key: string, loadMax: () => Promise<number>): Promise<number>;
   /** Current values of many keys; missing keys come back as null. */
   peek(keys: string[]): Promise<Array<number | null>>;
+}
+
+/** The replies of a pipeline, in order; the first failed command's error is thrown. */
+async function replies(pipeline: ChainableCommander): Promise<unknown[]> {
+  const results = (await pipeline.exec()) ?? [];
+  return results.map(([error, value]) => {
+    if (error) throw error;
+    return value;
+  });
 }
 
 export function createCounters(redis: Redis, prefix: string): Counters {
@@ -42,6 +53,19 @@ export function createCounters(redis: Redis, prefix: string): Counters {
       if (!seeded.has(key) && (await redis.exists(full(key))) === 0) await seed(key, loadMax);
       seeded.add(key);
       return redis.incr(full(key));
+    },
+    async nextMany(requests) {
+      const unknown = requests.filter((r) => !seeded.has(r.key));
+      if (unknown.length > 0) {
+        const exists = redis.pipeline();
+        for (const r of unknown) exists.exists(full(r.key));
+        const found = await replies(exists);
+        await Promise.all(unknown.filter((_, i) => found[i] === 0).map((r) => seed(r.key, r.loadMax)));
+        for (const r of unknown) seeded.add(r.key);
+      }
+      const incr = redis.pipeline();
+      for (const r of requests) incr.incr(full(r.key));
+      return (await replies(incr)).map(Number);
     },
     async reseedNext(key, loadMax) {
       const max = await loadMax();

@@ -105,6 +105,8 @@ export function createEventLog(
 
     /** The next event number, for a message about to be stored (its message.created event). */
     nextSeq: (channelId: ObjectId) => counters.next(keyOf(channelId), maxOf(channelId)),
+    /** The event counter of a channel, for `counters.nextMany` (a message takes its number with others). */
+    counter: (channelId: ObjectId) => ({ key: keyOf(channelId), loadMax: maxOf(channelId) }),
     reseed: (channelId: ObjectId) => counters.reseedNext(keyOf(channelId), maxOf(channelId)),
 
     /** Delivers the message.created event of a stored message (the message document is the record). */

@@ -5,28 +5,87 @@ import { AppError } from '../../http/app-error.js';
 import type { UserAccess } from './access.js';
 import type { ChannelDoc } from './model.js';
 
+/**
+ * The admission of one send, in one Redis round trip:
+ *   KEYS: client-id claim, rate counter, slow-mode key;
+ *   ARGV: claim owner, claim TTL, mode, rate TTL, rate maximum, slow-mode seconds (0: none).
+ * Modes: "check" only tells whether the client id is claimed (a send refused for another reason counts
+ * nothing); "claim" claims it, then counts the rate and slow mode; "count" counts without claiming.
+ * Returns -1 claimed by an earlier send, -2 rate limited, -3 slow mode, else 0. A refused send gives its
+ * claim back in the same script, so a corrected re-send is not taken for a duplicate.
+ */
+const ADMIT = `if ARGV[3] == 'check' then
+  if redis.call('EXISTS', KEYS[1]) == 1 then return -1 end
+  return 0
+end
+local claimed = false
+if ARGV[3] == 'claim' then
+  if not redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2], 'NX') then return -1 end
+  claimed = true
+end
+local n = redis.call('INCR', KEYS[2])
+redis.call('EXPIRE', KEYS[2], ARGV[4])
+if n > tonumber(ARGV[5]) then
+  if claimed then redis.call('DEL', KEYS[1]) end
+  return -2
+end
+if tonumber(ARGV[6]) > 0 and not redis.call('SET', KEYS[3], '1', 'EX', ARGV[6], 'NX') then
+  if claimed then redis.call('DEL', KEYS[1]) end
+  return -3
+end
+return 0`;
+
+const CLAIM_TTL_SECONDS = 86_400;
+
+export type AdmitMode = 'check' | 'claim' | 'count';
+
 /** Sending rate, slow mode and mutes. Counters live in Redis so every process sees the same budget. */
 export function createSendLimits(redis: Redis, prefix: string, now: () => Date) {
   return {
-    /** `access` carries the user's mutes (loaded with their access, dropped when a moderator mutes). */
-    async check(channel: ChannelDoc, userId: ObjectId, exempt: boolean, access: UserAccess): Promise<void> {
-      const until = access.mutedUntil.get(channel._id.toHexString());
-      if (until && until.getTime() > now().getTime()) throw new AppError('CHANNEL_MUTED');
+    /** The claim key of a client id: the first send of it holds the claim while it is being stored. */
+    claimKey: (channelId: ObjectId, clientId: string) =>
+      `${prefix}:cid:${channelId.toHexString()}:${clientId}`,
 
+    /** `access` carries the user's mutes (loaded with their access, dropped when a moderator mutes). */
+    muted(channel: ChannelDoc, access: UserAccess): AppError | null {
+      const until = access.mutedUntil.get(channel._id.toHexString());
+      return until && until.getTime() > now().getTime() ? new AppError('CHANNEL_MUTED') : null;
+    },
+
+    /**
+     * Claims the client id (mode "claim") and counts the sending rate and slow mode (`exempt`: moderators
+     * skip slow mode). "duplicate" when the client id is claimed already: nothing was counted.
+     */
+    async admit(
+      mode: AdmitMode,
+      claim: string,
+      channel: ChannelDoc,
+      userId: ObjectId,
+      exempt: boolean,
+    ): Promise<'admitted' | 'duplicate'> {
       const window = Math.floor(now().getTime() / 1000 / ChannelLimits.sendRateWindowSeconds);
       const rateKey = `${prefix}:rate:send:${userId.toHexString()}:${window}`;
-      const [[, count]] = (await redis
-        .multi()
-        .incr(rateKey)
-        .expire(rateKey, ChannelLimits.sendRateWindowSeconds * 2)
-        .exec()) as [[Error | null, number]];
-      if (count > ChannelLimits.sendRatePerWindow) throw new AppError('SEND_RATE_LIMITED');
-
-      if (channel.slowModeSeconds > 0 && !exempt) {
-        const slowKey = `${prefix}:slow:${channel._id.toHexString()}:${userId.toHexString()}`;
-        const ok = await redis.set(slowKey, '1', 'EX', channel.slowModeSeconds, 'NX');
-        if (ok === null) throw new AppError('SLOW_MODE');
-      }
+      const slowKey = `${prefix}:slow:${channel._id.toHexString()}:${userId.toHexString()}`;
+      const slow = channel.slowModeSeconds > 0 && !exempt ? channel.slowModeSeconds : 0;
+      const verdict = Number(
+        await redis.eval(
+          ADMIT,
+          3,
+          claim,
+          rateKey,
+          slowKey,
+          userId.toHexString(),
+          String(CLAIM_TTL_SECONDS),
+          mode,
+          String(ChannelLimits.sendRateWindowSeconds * 2),
+          String(ChannelLimits.sendRatePerWindow),
+          String(slow),
+        ),
+      );
+      if (verdict === -1) return 'duplicate';
+      if (verdict === -2) throw new AppError('SEND_RATE_LIMITED');
+      if (verdict === -3) throw new AppError('SLOW_MODE');
+      return 'admitted';
     },
   };
 }
