@@ -1,7 +1,8 @@
-import { createQueues, type Queues } from '@zhibu/server';
-import { inviteNotification, socketRedisKey } from '@zhibu/shared';
+import type { AddressInfo } from 'node:net';
+import { buildApp, createQueues, type Queues } from '@zhibu/server';
+import { inviteNotification, type Notification } from '@zhibu/shared';
 import { startWorkers } from '@zhibu/workers';
-import { Redis } from 'ioredis';
+import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp } from '../support/app.js';
 import { type Factories, factories } from '../support/factories.js';
@@ -54,9 +55,9 @@ async function settled(jobId: string) {
   });
 }
 
-async function inviteExisting() {
+async function inviteExisting(existing?: Awaited<ReturnType<Factories['buildUser']>>) {
   const secretary = await f.buildMember({ role: 'secretary' });
-  const invitee = await f.buildUser({ displayName: '周受邀' });
+  const invitee = existing ?? (await f.buildUser({ displayName: '周受邀' }));
   const res = await ctx.app.inject({
     method: 'POST',
     url: `/api/v1/branches/${secretary.branchId}/invitations`,
@@ -126,16 +127,42 @@ describe('inviteNotification job', () => {
     expect(job.failedReason).toContain('invalid inviteNotification payload');
   });
 
-  it('pushes the notification live to the user room through the Socket.IO Redis adapter channel', async () => {
-    const sub = new Redis(ctx.config.REDIS_URL);
-    const messages: string[] = [];
+  it('pushes the notification live, once, to the user’s sockets on every server process', async () => {
+    // The worker holds no Socket.IO server: its push goes through the live bridge to each API process.
+    const other = await buildApp(ctx.config);
+    const sockets: Socket[] = [];
     try {
-      await sub.psubscribe(`${socketRedisKey(ctx.config.REDIS_PREFIX)}#*`);
-      sub.on('pmessageBuffer', (_pattern: Buffer, channel: Buffer) => messages.push(channel.toString()));
-      const { invitee } = await inviteExisting();
-      await until('live emit', async () => messages.some((c) => c.includes(`user:${invitee.id}`)));
+      const invitee = await f.buildUser({ displayName: '周受邀' });
+      const live: Notification[][] = [];
+      for (const app of [ctx.app, other]) {
+        await app.listen({ port: 0, host: '127.0.0.1' });
+        const { port } = app.server.address() as AddressInfo;
+        const socket = io(`http://127.0.0.1:${port}`, {
+          auth: { token: invitee.token },
+          transports: ['websocket'],
+          reconnection: false,
+          forceNew: true,
+        });
+        sockets.push(socket);
+        const got: Notification[] = [];
+        live.push(got);
+        socket.on('notification', (n: Notification) => got.push(n));
+        await new Promise<void>((resolve, reject) => {
+          socket.once('hello', () => resolve());
+          socket.once('connect_error', reject);
+        });
+      }
+      const { invitation } = await inviteExisting(invitee);
+      await until('live notification on both processes', async () => live.every((got) => got.length > 0));
+      await new Promise((r) => setTimeout(r, 300));
+      for (const got of live) {
+        expect(got).toEqual([
+          expect.objectContaining({ id: `invite-received_${invitation.id}`, kind: 'invitation.received' }),
+        ]);
+      }
     } finally {
-      sub.disconnect();
+      for (const socket of sockets) socket.disconnect();
+      await other.close();
     }
   });
 });
