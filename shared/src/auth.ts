@@ -8,11 +8,14 @@ export const Mobile = Type.String({
   description: 'Mainland China mobile number',
 });
 export const Password = Type.String({ minLength: 8, maxLength: 128 });
+/** An e-mail address (for the daily digest); validated by ajv-formats' `email`. */
+export const Email = Type.String({ format: 'email', maxLength: 254 });
 
 export const User = Type.Object({
   id: Id,
   username: Type.Union([Type.String(), Type.Null()]),
   mobile: Type.Union([Type.String(), Type.Null()]),
+  email: Type.Union([Type.String(), Type.Null()]),
   displayName: Type.String(),
   role: AccountRole,
   locale: Locale,
@@ -51,6 +54,8 @@ export const UpdateMeBody = Type.Object(
     displayName: Type.Optional(Text(40)),
     locale: Type.Optional(Locale),
     timeZone: Type.Optional(TimeZone),
+    /** null removes the address. */
+    email: Type.Optional(Type.Union([Email, Type.Null()])),
   },
   { additionalProperties: false, minProperties: 1 },
 );

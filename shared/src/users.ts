@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { Mobile, Password, User, Username } from './auth.js';
+import { Email, Mobile, Password, User, Username } from './auth.js';
 import { Page, Text } from './common.js';
 import { AccountRole } from './roles.js';
 
@@ -22,6 +22,7 @@ export const CreateUserBody = Type.Object(
   {
     username: Username,
     mobile: Type.Optional(Mobile),
+    email: Type.Optional(Email),
     displayName: Text(40),
     password: Password,
     role: Type.Optional(AccountRole),

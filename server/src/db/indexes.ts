@@ -72,6 +72,8 @@ export const collectionIndexes: Record<string, IndexDescription[]> = {
   grid_photos: [{ key: { uploaderId: 1 } }],
   /** `_id` = photo id: the unique `_id` decides which issue gets a photo; `issueId` set by that claimant. */
   grid_photo_uses: [{ key: { issueId: 1 } }],
+  /** `_id` = "digest_<day>_<userId>": a daily digest e-mail, recorded once it is sent. */
+  digest_emails: [],
   /** `_id` = issue id: a legal question is published once. */
   grid_qa: [{ key: { gridId: 1, _id: -1 } }],
   // ----- channels and messages (issue 3): sets are documents with unique keys, counters in Redis -----

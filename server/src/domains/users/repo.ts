@@ -7,6 +7,8 @@ export interface UserDoc {
   _id: ObjectId;
   username: string | null;
   mobile: string | null;
+  /** Written at creation and then only by the user (profile), so an in-place update is safe. */
+  email?: string | null;
   displayName: string;
   passwordHash: string | null;
   role: AccountRole;
@@ -24,6 +26,7 @@ interface HandleDoc {
 export interface NewUser {
   username?: string | null;
   mobile?: string | null;
+  email?: string | null;
   displayName: string;
   passwordHash: string | null;
   role: AccountRole;
@@ -39,6 +42,7 @@ export function toUser(doc: UserDoc): User {
     id: doc._id.toHexString(),
     username: doc.username,
     mobile: doc.mobile,
+    email: doc.email ?? null,
     displayName: doc.displayName,
     role: doc.role,
     locale: doc.locale,
@@ -82,6 +86,7 @@ export function createUsersRepo(db: Db, now: () => Date) {
           _id,
           username: input.username ?? null,
           mobile: input.mobile ?? null,
+          email: input.email ?? null,
           displayName: input.displayName,
           passwordHash: input.passwordHash,
           role: input.role,
@@ -120,7 +125,7 @@ export function createUsersRepo(db: Db, now: () => Date) {
     /** Profile fields are written only by their owner, so an in-place update is safe. */
     async updateProfile(
       id: ObjectId,
-      fields: Partial<Pick<UserDoc, 'displayName' | 'locale' | 'timeZone' | 'passwordHash'>>,
+      fields: Partial<Pick<UserDoc, 'displayName' | 'email' | 'locale' | 'timeZone' | 'passwordHash'>>,
     ) {
       await users.updateOne({ _id: id }, { $set: fields });
       return users.findOne({ _id: id });

@@ -32,6 +32,7 @@ export function createUsersService(ctx: AppContext) {
       const doc = await repo.create({
         username: body.username,
         mobile: body.mobile ?? null,
+        email: body.email ?? null,
         displayName: body.displayName,
         passwordHash: await hashPassword(body.password),
         role: body.role ?? 'user',
