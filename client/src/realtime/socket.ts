@@ -9,6 +9,12 @@ import { getAccessToken, onSessionChange } from '../api/session';
  *
  * Areas add their listeners with `getSocket().on(...)` inside an effect and remove them on cleanup;
  * the connection itself is owned here.
+ *
+ * The server enables connection state recovery: after a short gap the reconnect carries the session id
+ * and last offset (Socket.IO does this itself), `socket.recovered` is true and missed broadcasts are
+ * replayed before `hello`. Broadcast listeners then get the stream offset as an extra last argument;
+ * listeners read their first argument only. Areas that keep state still catch up on `hello` (see
+ * pages/channels/realtime.ts): recovery shortens the gap, it does not replace the catch-up.
  */
 let socket: Socket | null = null;
 

@@ -6,15 +6,24 @@ import { chat } from './store';
 /**
  * Wires the tab's socket to the chat store while the channels area is open: live events, read state
  * from the user's other devices, channel membership changes, and a catch-up replay after every
- * reconnect (Socket.IO recovers nothing across processes; the event log does).
+ * reconnect.
+ *
+ * After a short gap the server usually recovers the connection (`hello.recovered`): the missed events
+ * arrive first, replayed by Socket.IO from the adapter's stream. The sync still runs then, on purpose: a
+ * recovered session is not a proof that nothing was missed — a broadcast whose write to the stream failed
+ * is only delivered live, the stream is trimmed and read in bounded steps, a channel joined while away has
+ * no missed packets, and the events of a channel revoked while away are dropped as a whole. The sync is
+ * one request from each channel's last applied `eventSeq`, and the store applies each `eventSeq` once, so
+ * after a recovery it normally returns nothing and never duplicates.
  */
 export function useChatRealtime(userId: string): void {
   useEffect(() => {
     const socket = getSocket();
     chat.userId = userId;
     let first = true;
-    // `hello` comes once the server has put the socket in its channel rooms: from then on nothing is
-    // missed live, so this is the moment to replay what happened while disconnected.
+    // `hello` comes once the server has put the socket in its channel rooms (and, after a recovery, after
+    // the replayed events): from then on nothing is missed live, so this is the moment to replay what
+    // happened while disconnected — recovered or not (see above).
     const onConnect = () => {
       chat.setConnected(true);
       void chat.loadList().then(() => {
