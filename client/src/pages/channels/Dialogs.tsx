@@ -10,7 +10,6 @@ import {
   List,
   Modal,
   Radio,
-  Select,
   Switch,
   Timeline,
   Typography,
@@ -18,10 +17,12 @@ import {
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import { UserPicker } from '../../components/UserPicker';
+import { useAuth } from '../../auth/AuthContext';
 import { formatDateTime } from '../../time/dayjs';
 import { channelKeys, channelsApi } from './api';
+import { BranchSelect, useLeadableBranches } from './BranchSelect';
 import { MessageText } from './MessageText';
+import { PeopleSelect } from './PeopleSelect';
 import { chat } from './store';
 
 export function EditHistoryModal({
@@ -164,15 +165,24 @@ export function NewChannelModal({ onClose }: { onClose: () => void }) {
   const { t } = useTranslation(['channels', 'errors']);
   const { message: toast } = App.useApp();
   const navigate = useNavigate();
+  const { user } = useAuth();
+  const me = user?.id ?? '';
   const [kind, setKind] = useState<'dm' | 'groupDm' | 'topic'>('dm');
   const [name, setName] = useState('');
   const [people, setPeople] = useState<string[]>([]);
-  const [person, setPerson] = useState<string | null>(null);
+  const [branchIds, setBranchIds] = useState<string[]>([]);
+  const [person, setPerson] = useState<string | undefined>(undefined);
+  const branches = useLeadableBranches('');
   const create = useMutation({
     mutationFn: async () =>
       kind === 'dm'
         ? channelsApi.openDm(person ?? '')
-        : channelsApi.create({ kind, name: name.trim(), memberIds: people }),
+        : channelsApi.create({
+            kind,
+            name: name.trim(),
+            memberIds: people,
+            ...(kind === 'topic' && branchIds.length > 0 ? { branchIds } : {}),
+          }),
     onSuccess: async (c) => {
       await chat.loadList();
       onClose();
@@ -186,6 +196,7 @@ export function NewChannelModal({ onClose }: { onClose: () => void }) {
       title={t('channels:newChannel')}
       onCancel={onClose}
       onOk={() => create.mutate()}
+      okButtonProps={{ disabled: kind === 'dm' ? !person : name.trim() === '' }}
       confirmLoading={create.isPending}
     >
       <Form layout="vertical">
@@ -202,24 +213,28 @@ export function NewChannelModal({ onClose }: { onClose: () => void }) {
         </Form.Item>
         {kind === 'dm' ? (
           <Form.Item label={t('channels:person')}>
-            <UserPicker value={person} onChange={setPerson} />
+            <PeopleSelect value={person} onChange={setPerson} excludeIds={[me]} data-testid="dm-person" />
           </Form.Item>
         ) : (
           <>
             <Form.Item label={t('channels:name')} required>
               <Input value={name} maxLength={60} onChange={(e) => setName(e.target.value)} />
             </Form.Item>
-            <Form.Item label={t('channels:people')}>
-              <Select
-                mode="multiple"
+            {kind === 'topic' && branches.leadsAny && (
+              <Form.Item label={t('channels:topicBranches')} extra={t('channels:topicBranchesHint')}>
+                <BranchSelect value={branchIds} onChange={setBranchIds} />
+              </Form.Item>
+            )}
+            <Form.Item
+              label={kind === 'topic' ? t('channels:invitedPeople') : t('channels:people')}
+              extra={kind === 'topic' ? t('channels:invitedPeopleHint') : undefined}
+            >
+              <PeopleSelect
+                multiple
                 value={people}
-                open={false}
                 onChange={setPeople}
-                style={{ marginBottom: 8 }}
-              />
-              <UserPicker
-                value={null}
-                onChange={(id) => id && setPeople((p) => (p.includes(id) ? p : [...p, id]))}
+                excludeIds={[me]}
+                data-testid="channel-people"
               />
             </Form.Item>
           </>

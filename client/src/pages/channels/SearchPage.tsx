@@ -7,20 +7,29 @@ import { Link, useNavigate } from 'react-router';
 import { formatDateTime, inUserZone } from '../../time/dayjs';
 import { channelKeys, channelsApi } from './api';
 import { Highlighted } from './MessageText';
+import { PeopleSelect } from './PeopleSelect';
 import { useChat } from './store';
 
-/** Full-text search over every message the user may read; Chinese and English; filters and paging. */
+/**
+ * Full-text search over every message the user may read; Chinese and English; filters (channel, author,
+ * dates) and paging.
+ */
 export default function SearchPage() {
   const { t } = useTranslation('channels');
   const navigate = useNavigate();
   const store = useChat();
   const [input, setInput] = useState('');
-  const [filters, setFilters] = useState<{ q: string; channelId?: string; from?: string; to?: string }>({
-    q: '',
-  });
+  const [filters, setFilters] = useState<{
+    q: string;
+    channelId?: string;
+    authorId?: string;
+    from?: string;
+    to?: string;
+  }>({ q: '' });
   const query = {
     q: filters.q,
     channelId: filters.channelId,
+    authorId: filters.authorId,
     from: filters.from,
     to: filters.to,
     limit: '20',
@@ -57,6 +66,15 @@ export default function SearchPage() {
           onChange={(channelId) => setFilters((f) => ({ ...f, channelId }))}
           options={store.summaries().map((c) => ({ value: c.id, label: c.title }))}
         />
+        <div style={{ width: 200 }}>
+          <PeopleSelect
+            placeholder={t('anyAuthor')}
+            channelIds={filters.channelId ? [filters.channelId] : undefined}
+            value={filters.authorId}
+            onChange={(authorId) => setFilters((f) => ({ ...f, authorId }))}
+            data-testid="search-author"
+          />
+        </div>
         <DatePicker.RangePicker
           onChange={(range) =>
             setFilters((f) => ({
