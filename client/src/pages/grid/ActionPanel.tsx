@@ -11,6 +11,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useErrorMessage } from '../../api/errors';
 import { gridApi, gridKeys, useDirectory } from './api';
+import { PhotoPicker } from './photos';
 
 type Kind = GridActionBody['action'] | 'qa';
 type FormValues = Record<string, unknown>;
@@ -82,7 +83,7 @@ function toBody(kind: GridActionBody['action'], v: FormValues): GridActionBody {
         action: 'verify',
         ok: v.ok !== false,
         comment: str('text'),
-        photos: str('photos').split(/\s+/).filter(Boolean),
+        photos: Array.isArray(v.photos) ? v.photos.filter((p): p is string => typeof p === 'string') : [],
       };
     case 'rate':
       return { action: 'rate', score: Number(v.score ?? 5), comment: str('text') };
@@ -225,8 +226,8 @@ export function ActionPanel({ issue, me, userId }: { issue: GridIssueDetail; me:
               <Form.Item name="ok" label={t('fields.verifiedOk')} valuePropName="checked" initialValue>
                 <Switch />
               </Form.Item>
-              <Form.Item name="photos" label={t('fields.photos')}>
-                <Input />
+              <Form.Item name="photos" label={t('fields.photos')} initialValue={[]}>
+                <PhotoPicker testId="grid-verify-photo-input" />
               </Form.Item>
             </>
           )}

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import type { GridEvent } from '@zhibu/shared';
-import { Alert, Card, Descriptions, Image, Rate, Space, Spin, Timeline, Typography } from 'antd';
+import { Alert, Card, Descriptions, Rate, Space, Spin, Timeline, Typography } from 'antd';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
@@ -13,6 +13,7 @@ import { ActionPanel } from './ActionPanel';
 import { gridApi, gridKeys, useDirectory, useGridMe } from './api';
 import { GRID_ISSUE_EVENT } from './IssueList';
 import { CategoryTag, DeadlineTag, StatusTag } from './labels';
+import { PhotoGallery } from './photos';
 
 /** One line of the timeline: what happened, with its text (answers, reasons, outcome). */
 function EventLine({ e }: { e: GridEvent }) {
@@ -77,6 +78,7 @@ function EventLine({ e }: { e: GridEvent }) {
     <Space direction="vertical" size={0}>
       <Typography.Text strong>{label}</Typography.Text>
       {detail && <Typography.Text>{detail}</Typography.Text>}
+      {d.type === 'verified' && <PhotoGallery ids={d.photos} />}
       <Typography.Text type="secondary" style={{ fontSize: 12 }}>
         {formatDateTime(e.at)}
         {e.actorId ? ` · ${name(e.actorId)}` : ''}
@@ -170,15 +172,7 @@ export default function IssueDetail() {
             </Descriptions.Item>
           )}
         </Descriptions>
-        {issue.photos.length > 0 && (
-          <Image.PreviewGroup>
-            <Space wrap>
-              {issue.photos.map((p) => (
-                <Image key={p} src={p} width={96} height={96} style={{ objectFit: 'cover' }} />
-              ))}
-            </Space>
-          </Image.PreviewGroup>
-        )}
+        <PhotoGallery ids={issue.photos} />
         {me.data && user && (
           <div style={{ marginTop: 16 }}>
             <ActionPanel issue={issue} me={me.data} userId={user.id} />

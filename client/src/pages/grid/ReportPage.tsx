@@ -8,6 +8,7 @@ import { useNavigate } from 'react-router';
 import { useErrorMessage } from '../../api/errors';
 import { gridApi, gridKeys, useDirectory } from './api';
 import { StatusTag } from './labels';
+import { PhotoPicker } from './photos';
 
 interface Values {
   category: GridCategory;
@@ -17,7 +18,7 @@ interface Values {
   address: string;
   anonymous: boolean;
   contact?: string;
-  photos?: string;
+  photos?: string[];
 }
 
 /** 上报: a single-column form that works on a phone; similar open reports nearby are shown before sending. */
@@ -60,11 +61,7 @@ export default function ReportPage() {
         description: v.description.trim(),
         address: v.address.trim(),
         anonymous: v.anonymous,
-        photos: (v.photos ?? '')
-          .split(/\s+/)
-          .map((p) => p.trim())
-          .filter(Boolean)
-          .slice(0, 9),
+        photos: v.photos ?? [],
         ...(v.gridId ? { gridId: v.gridId } : {}),
         ...(v.contact?.trim() ? { contact: v.contact.trim() } : {}),
         ...(location ? { location } : {}),
@@ -92,7 +89,7 @@ export default function ReportPage() {
       <Form<Values>
         form={form}
         layout="vertical"
-        initialValues={{ category: 'hazard', anonymous: false }}
+        initialValues={{ category: 'hazard', anonymous: false, photos: [] }}
         onFinish={(v) => submit.mutate(v)}
         data-testid="grid-report-form"
       >
@@ -131,7 +128,7 @@ export default function ReportPage() {
           </Space>
         </Form.Item>
         <Form.Item name="photos" label={t('fields.photos')} extra={t('report.photosHint')}>
-          <Input.TextArea rows={2} />
+          <PhotoPicker />
         </Form.Item>
         <Form.Item name="contact" label={t('fields.contact')} rules={[{ max: 64 }]}>
           <Input maxLength={64} inputMode="tel" />
