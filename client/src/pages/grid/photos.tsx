@@ -131,7 +131,12 @@ export function PhotoPicker({
       setPicked([]);
     }
   }, [value]);
-  useEffect(() => () => latest.current.forEach((p) => URL.revokeObjectURL(p.preview)), []);
+  useEffect(
+    () => () => {
+      for (const p of latest.current) URL.revokeObjectURL(p.preview);
+    },
+    [],
+  );
 
   const publish = (next: Picked[]) => {
     setPicked(next);
