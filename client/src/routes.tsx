@@ -60,6 +60,7 @@ const DocumentsPage = lazy(() => import('./pages/documents'));
 const GridPage = lazy(() => import('./pages/grid'));
 const DashboardPage = lazy(() => import('./pages/dashboard'));
 const AdminPage = lazy(() => import('./pages/admin'));
+const MyInvitationsPage = lazy(() => import('./pages/invite/MyInvitations'));
 
 const members: readonly AccountRole[] = ['admin', 'user'];
 
@@ -94,6 +95,8 @@ export const appRoutes: AppRoute[] = [
   { path: 'grid/*', element: <GridPage /> },
   { path: 'dashboard/*', element: <DashboardPage />, roles: members },
   { path: 'admin/*', element: <AdminPage />, roles: members },
+  /** Invitations addressed to the signed-in account (a resident may be invited too). */
+  { path: 'invitations', element: <MyInvitationsPage /> },
 ];
 
 /** Where a user lands after signing in. */
