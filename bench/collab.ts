@@ -1,22 +1,34 @@
 /**
  * `npm run bench -- collab`: the collaboration server under load, against the stock y-websocket server.
  *
- * Load: 50 documents × 10 editors (stock y-websocket 3.1 providers in this process), 10 document updates/s
- * per document plus 5 awareness updates/s per document. Measured: relay latency (sender edit → each other
- * editor's Y.Doc), server CPU per document update (from /proc of the server process), RSS per loaded
- * document, and the cold-load time of a document with 20,000 edits (connect → synced, after it left memory).
- * The same load runs against the stock server of y-websocket 2.1 (`y-websocket-v2/bin/server.cjs`, yjs 13),
- * and the ratios are printed. The last line is one JSON object.
- * Flags: --docs N --editors N --seconds N --edits N (cold-load edits).
+ * Load: 50 documents × 10 editors, 10 document updates/s per document plus 5 awareness updates/s per
+ * document. Per document, 2 editors are stock y-websocket 3.1 providers (they send the edits and apply every
+ * remote update) and the other 8 are listeners: raw sockets that speak the protocol's handshake and their
+ * awareness but time each relayed edit by finding its mark in the frame instead of applying it. With 500
+ * full providers the load generator's own event loop (one process, the same machine) was slower than
+ * either server and dominated the tail; `--active 10` brings that load back for comparison.
+ * Measured: relay latency (sender edit → frame at each listener; also → each other provider's Y.Doc),
+ * server CPU per document update (from /proc of the server process), the event-loop delay of each server
+ * (bench/_eld-probe.mjs) and of the generator, RSS per loaded document, and the cold-load time of a
+ * document with 20,000 edits (connect → synced, after it left memory). The same load runs against the
+ * stock server of y-websocket 2.1 (`y-websocket-v2/bin/server.cjs`, yjs 13), and the ratios are printed.
+ * The last line is one JSON object.
+ * Flags: --docs N --editors N --active N --seconds N --edits N (cold-load edits).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { SignJWT } from 'jose';
+import * as encoding from 'lib0/encoding';
 import { MongoClient } from 'mongodb';
 import WebSocket from 'ws';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { servicesUp } from '../scripts/services.js';
@@ -30,6 +42,9 @@ const DOCS = flag('docs', 50);
 const EDITORS = flag('editors', 10);
 const SECONDS = flag('seconds', 10);
 const COLD_EDITS = flag('edits', 20_000);
+const ACTIVE = flag('active', 2);
+/** Documents per bench user: keeps each user under the per-user connection limit. */
+const DOCS_PER_USER = 17;
 const UPDATES_PER_SEC = 10;
 const AWARENESS_PER_SEC = 5;
 const CLK_TCK = 100;
@@ -92,7 +107,9 @@ interface Target {
   serverUrl: string;
   /** Room name and URL params of document i, editor j. */
   room(i: number): string;
-  params(j: number): Record<string, string>;
+  params(i: number, j: number): Record<string, string>;
+  /** Where the server's event-loop probe (bench/_eld-probe.mjs) writes on SIGUSR2. */
+  eldFile: string;
 }
 
 interface Editor {
@@ -100,12 +117,112 @@ interface Editor {
   provider: WebsocketProvider;
 }
 
+/**
+ * An editor that only listens: a raw WebSocket that speaks just enough y-websocket (sync step 1 on open, an
+ * empty sync step 2 for the server's step 1, its own awareness state) and timestamps the relayed marks by
+ * finding their bytes in each frame, without decoding or applying anything. The server cannot tell it from
+ * a provider; the load generator pays a buffer search per frame instead of a Y.Doc update.
+ */
+interface Listener {
+  ws: WebSocket;
+  awareness: awarenessProtocol.Awareness;
+  synced: boolean;
+}
+
+/** Marks are pushed as `BM<doc:seq>`; a string in a Yjs update is stored as its UTF-8 bytes. */
+const MARK_OPEN = Buffer.from('BM<');
+const MARK_CLOSE = 0x3e; // '>'
+
+function frame(write: (encoder: encoding.Encoder) => void): Uint8Array {
+  const encoder = encoding.createEncoder();
+  write(encoder);
+  return encoding.toUint8Array(encoder);
+}
+
+function listen(url: string, onMark: (mark: string, at: number) => void): Listener {
+  const ws = new WebSocket(url);
+  const awareness = new awarenessProtocol.Awareness(new Y.Doc());
+  const listener: Listener = { ws, awareness, synced: false };
+  const empty = new Y.Doc();
+  ws.binaryType = 'nodebuffer';
+  ws.on('open', () => {
+    ws.send(
+      frame((e) => {
+        encoding.writeVarUint(e, 0);
+        syncProtocol.writeSyncStep1(e, empty);
+      }),
+    );
+    sendAwareness(listener);
+  });
+  ws.on('message', (data: Buffer) => {
+    const at = performance.now();
+    if (data[0] !== 0) return; // awareness, auth: nothing to time
+    if (data[1] === syncProtocol.messageYjsSyncStep1) {
+      ws.send(
+        frame((e) => {
+          encoding.writeVarUint(e, 0);
+          syncProtocol.writeSyncStep2(e, empty);
+        }),
+      );
+      return;
+    }
+    if (data[1] === syncProtocol.messageYjsSyncStep2) listener.synced = true;
+    for (let k = data.indexOf(MARK_OPEN); k >= 0; k = data.indexOf(MARK_OPEN, k + 1)) {
+      const end = data.indexOf(MARK_CLOSE, k);
+      if (end > k) onMark(data.toString('latin1', k, end + 1), at);
+    }
+  });
+  ws.on('error', () => undefined);
+  return listener;
+}
+
+function sendAwareness(listener: Listener): void {
+  if (listener.ws.readyState !== WebSocket.OPEN) return;
+  const update = awarenessProtocol.encodeAwarenessUpdate(listener.awareness, [listener.awareness.clientID]);
+  listener.ws.send(
+    frame((e) => {
+      encoding.writeVarUint(e, 1);
+      encoding.writeVarUint8Array(e, update);
+    }),
+  );
+}
+
+function signalEld(pid: number): void {
+  try {
+    process.kill(pid, 'SIGUSR2');
+  } catch {
+    // the process is gone: its figures are simply missing
+  }
+}
+
+async function readEld(target: Target): Promise<{ p50: number; p99: number; max: number } | null> {
+  signalEld(target.pid);
+  await sleep(200);
+  try {
+    return JSON.parse(readFileSync(target.eldFile, 'utf8')) as { p50: number; p99: number; max: number };
+  } catch {
+    return null;
+  }
+}
+
 /** Runs the load against one server; returns its figures. */
 async function runLoad(target: Target) {
+  // Per document: --active N real providers (default 2; they send every edit and apply every remote update)
+  // and EDITORS − N listeners. --active EDITORS is the original all-provider load.
+  const active = Math.min(EDITORS, Math.max(1, ACTIVE));
   const editors: Editor[][] = [];
+  const listeners: Listener[][] = [];
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
+  const providerLatencies: number[] = [];
   let measuring = false;
+  const record = (into: number[], mark: string, at: number) => {
+    const t0 = sentAt.get(mark);
+    if (t0 !== undefined) into.push(at - t0);
+  };
+  const allSynced = () =>
+    editors.every((row) => row.every((e) => e.provider.synced)) &&
+    listeners.every((row) => row.every((l) => l.synced));
 
   // RSS per document: measured between 20% and 100% of the documents loaded, so that the process's
   // one-off warm-up (code paths compiled, pools filled) is not counted as per-document memory.
@@ -113,40 +230,41 @@ async function runLoad(target: Target) {
   let rssWarm = 0;
   for (let i = 0; i < DOCS; i++) {
     if (i === warm) {
-      await until(
-        () => editors.every((row) => row.every((e) => e.provider.synced)),
-        `${target.name}: warm synced`,
-      );
+      await until(allSynced, `${target.name}: warm synced`);
       await sleep(1000);
       rssWarm = rssKiB(target.pid);
     }
     const row: Editor[] = [];
-    for (let j = 0; j < EDITORS; j++) {
+    for (let j = 0; j < active; j++) {
       const doc = new Y.Doc();
       const provider = new WebsocketProvider(target.serverUrl, target.room(i), doc, {
-        params: target.params(j),
+        params: target.params(i, j),
         WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
         disableBc: true,
       });
-      // Each editor records when other editors' marks arrive.
+      // Each provider records when other editors' marks reach its Y.Doc.
       doc.getArray<string>('bench').observe((event) => {
         if (!measuring || event.transaction.local) return;
         const now = performance.now();
         for (const item of event.changes.added) {
-          for (const mark of item.content.getContent() as string[]) {
-            const t0 = sentAt.get(mark);
-            if (t0 !== undefined) latencies.push(now - t0);
-          }
+          for (const mark of item.content.getContent() as string[]) record(providerLatencies, mark, now);
         }
       });
       row.push({ doc, provider });
     }
     editors.push(row);
+    const quiet: Listener[] = [];
+    for (let j = active; j < EDITORS; j++) {
+      const url = `${target.serverUrl}/${target.room(i)}?${new URLSearchParams(target.params(i, j))}`;
+      quiet.push(
+        listen(url, (mark, at) => {
+          if (measuring) record(latencies, mark, at);
+        }),
+      );
+    }
+    listeners.push(quiet);
   }
-  await until(
-    () => editors.every((row) => row.every((e) => e.provider.synced)),
-    `${target.name}: all synced`,
-  );
+  await until(allSynced, `${target.name}: all synced`);
   // One paragraph per document to type into (the Lexical layout: an element with a text node).
   for (const row of editors) {
     const first = row[0]!;
@@ -178,48 +296,77 @@ async function runLoad(target: Target) {
   const tick = (ms: number, fn: () => void) => setInterval(fn, ms);
   const edit = tick(1000 / UPDATES_PER_SEC, () => {
     for (const [i, row] of editors.entries()) {
-      const e = row[seq % EDITORS]!;
+      const e = row[seq % row.length]!;
       const p = paragraphOf(e.doc);
-      const mark = `${i}:${seq}`;
-      e.doc.transact(() => {
-        if (p) p.insert(1 + Math.floor(Math.random() * Math.max(1, p.length - 1)), 'x');
-        e.doc.getArray<string>('bench').push([mark]);
-      });
+      const mark = `BM<${i}:${seq}>`;
+      // Before the transaction: the provider sends the update synchronously inside it.
       if (measuring) {
         sentAt.set(mark, performance.now());
         updates += 1;
       }
+      e.doc.transact(() => {
+        if (p) p.insert(1 + Math.floor(Math.random() * Math.max(1, p.length - 1)), 'x');
+        e.doc.getArray<string>('bench').push([mark]);
+      });
     }
     seq += 1;
   });
   let aw = 0;
   const awareness = tick(1000 / AWARENESS_PER_SEC, () => {
-    for (const row of editors) {
-      row[aw % EDITORS]!.provider.awareness.setLocalStateField('cursor', { anchor: aw, head: aw + 1 });
+    for (const [i, row] of editors.entries()) {
+      const j = aw % EDITORS;
+      const cursor = { anchor: aw, head: aw + 1 };
+      if (j < row.length) row[j]!.provider.awareness.setLocalStateField('cursor', cursor);
+      else {
+        const l = listeners[i]![j - row.length]!;
+        l.awareness.setLocalStateField('cursor', cursor);
+        sendAwareness(l);
+      }
     }
     aw += 1;
   });
 
   await sleep(2000);
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  signalEld(target.pid);
+  await sleep(100);
   measuring = true;
+  loopDelay.enable();
   const cpu0 = cpuSeconds(target.pid);
+  const gen0 = process.cpuUsage();
   await sleep(SECONDS * 1000);
   const cpu1 = cpuSeconds(target.pid);
+  const gen1 = process.cpuUsage(gen0);
+  loopDelay.disable();
+  const serverEld = await readEld(target);
   measuring = false;
   clearInterval(edit);
   clearInterval(awareness);
   await sleep(1000);
   for (const row of editors) for (const e of row) e.provider.destroy();
+  for (const row of listeners) for (const l of row) l.ws.close();
 
   latencies.sort((a, b) => a - b);
+  providerLatencies.sort((a, b) => a - b);
+  // Without listeners (--active = editors) the providers' figures are the relay figures, as before.
+  const relay = latencies.length > 0 ? latencies : providerLatencies;
   return {
-    relayP50Ms: percentile(latencies, 50),
-    relayP99Ms: percentile(latencies, 99),
-    samples: latencies.length,
+    relayP50Ms: percentile(relay, 50),
+    relayP99Ms: percentile(relay, 99),
+    samples: relay.length,
+    providerP50Ms: percentile(providerLatencies, 50),
+    providerP99Ms: percentile(providerLatencies, 99),
     updates,
     cpuMsPerUpdate: ((cpu1 - cpu0) * 1000) / Math.max(1, updates),
     cpuPercent: ((cpu1 - cpu0) / SECONDS) * 100,
     rssPerDocKiB: (rssLoaded - rssWarm) / (DOCS - warm),
+    generatorCpuPercent: ((gen1.user + gen1.system) / 1e6 / SECONDS) * 100,
+    generatorEld: {
+      p50: loopDelay.percentile(50) / 1e6,
+      p99: loopDelay.percentile(99) / 1e6,
+      max: loopDelay.max / 1e6,
+    },
+    serverEld,
   };
 }
 
@@ -241,6 +388,7 @@ async function main(): Promise<void> {
   const id = `bench_${Date.now().toString(36)}_${randomBytes(2).toString('hex')}`;
   const admin = { username: 'benchadmin', password: 'bench-admin-password-1' };
   const ourPort = await freePort();
+  const jwtSecret = randomBytes(32).toString('hex');
   const stockPort = await freePort();
   const children: ChildProcess[] = [];
   // The bench itself runs under the tsx CLI, whose loader options must not leak into the children.
@@ -257,7 +405,7 @@ async function main(): Promise<void> {
     MONGODB_DB: id,
     REDIS_URL: services.redisUrl,
     REDIS_PREFIX: id,
-    JWT_SECRET: randomBytes(32).toString('hex'),
+    JWT_SECRET: jwtSecret,
     ZHIBU_ADMIN_USERNAME: admin.username,
     ZHIBU_ADMIN_PASSWORD: admin.password,
     RATE_LIMIT_PER_MINUTE: '100000',
@@ -268,21 +416,28 @@ async function main(): Promise<void> {
     const profile = process.env.BENCH_CPU_PROF
       ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
       : [];
+    // Both servers carry the same event-loop probe.
+    const probe = ['--import', pathToFileURL(path.join(root, 'bench/_eld-probe.mjs')).href];
+    const eldFile = (name: string) => path.join(tmpdir(), `${id}-${name}-eld.json`);
     const ours = spawn(
       process.execPath,
-      [...profile, '--import', 'tsx', '--conditions=@zhibu/source', 'server/src/main.ts'],
+      [...profile, ...probe, '--import', 'tsx', '--conditions=@zhibu/source', 'server/src/main.ts'],
       {
         cwd: root,
-        env,
+        env: { ...env, BENCH_ELD_FILE: eldFile('zhibu') },
         stdio: ['ignore', 'ignore', 'inherit'],
       },
     );
     children.push(ours);
-    const stock = spawn(process.execPath, [path.join(root, 'node_modules/y-websocket-v2/bin/server.cjs')], {
-      cwd: root,
-      env: { ...inherited, HOST: '127.0.0.1', PORT: String(stockPort) },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    const stock = spawn(
+      process.execPath,
+      [...probe, path.join(root, 'node_modules/y-websocket-v2/bin/server.cjs')],
+      {
+        cwd: root,
+        env: { ...inherited, HOST: '127.0.0.1', PORT: String(stockPort), BENCH_ELD_FILE: eldFile('stock') },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
     children.push(stock);
     const base = `http://127.0.0.1:${ourPort}`;
     await waitHttp(`${base}/healthz`);
@@ -305,23 +460,42 @@ async function main(): Promise<void> {
       { committeeId: committee.id, name: '基准支部' },
       adminToken,
     );
-    const tokens: string[] = [];
-    for (let j = 0; j < EDITORS; j++) {
-      const username = `bench_${j}`;
-      const password = `bench-password-${j}`;
-      const inv = await api<{ token: string }>(
-        base,
-        'POST',
-        `/api/v1/branches/${branch.id}/invitations`,
-        { displayName: `编辑${j}`, username, role: j === 0 ? 'secretary' : 'member' },
-        adminToken,
+    // Editor j of document i is user (group of i, j): a group of DOCS_PER_USER documents shares its
+    // editors, so that nobody holds more collaboration connections than the per-user limit allows.
+    const groups = Math.ceil(DOCS / DOCS_PER_USER);
+    const tokens: string[][] = [];
+    for (let g = 0; g < groups; g++) {
+      const row = await Promise.all(
+        Array.from({ length: EDITORS }, async (_, j) => {
+          const username = `bench_${g}_${j}`;
+          const password = `bench-password-${g}-${j}`;
+          const inv = await api<{ token: string }>(
+            base,
+            'POST',
+            `/api/v1/branches/${branch.id}/invitations`,
+            { displayName: `编辑${g}-${j}`, username, role: g === 0 && j === 0 ? 'secretary' : 'member' },
+            adminToken,
+          );
+          const { userId } = await api<{ userId: string }>(
+            base,
+            'POST',
+            `/api/v1/invitations/${inv.token}/accept`,
+            { username, password },
+          );
+          // Signed here with the server's secret: logging in this many accounts trips the login rate limit.
+          return new SignJWT({ role: 'user' })
+            .setProtectedHeader({ alg: 'HS256' })
+            .setSubject(userId)
+            .setIssuer('zhibu')
+            .setAudience('zhibu')
+            .setIssuedAt()
+            .setExpirationTime('2h')
+            .sign(new TextEncoder().encode(jwtSecret));
+        }),
       );
-      await api(base, 'POST', `/api/v1/invitations/${inv.token}/accept`, { username, password });
-      tokens.push(
-        (await api<{ accessToken: string }>(base, 'POST', '/api/v1/auth/login', { username, password }))
-          .accessToken,
-      );
+      tokens.push(row);
     }
+    const tokenOf = (i: number, j: number) => tokens[Math.floor(i / DOCS_PER_USER)]![j]!;
     const docs: string[] = [];
     for (let i = 0; i < DOCS + 1; i++) {
       const doc = await api<{ docName: string }>(
@@ -329,7 +503,7 @@ async function main(): Promise<void> {
         'POST',
         '/api/v1/documents',
         { kind: 'minutes', branchId: branch.id, title: `基准会议记录${i}` },
-        tokens[0],
+        tokenOf(0, 0),
       );
       docs.push(doc.docName);
     }
@@ -342,7 +516,8 @@ async function main(): Promise<void> {
       pid: ours.pid ?? 0,
       serverUrl: `ws://127.0.0.1:${ourPort}/collab`,
       room: (i) => docs[i]!,
-      params: (j) => ({ token: tokens[j]! }),
+      params: (i, j) => ({ token: tokenOf(i, j) }),
+      eldFile: eldFile('zhibu'),
     });
     const stockResult = await runLoad({
       name: 'stock',
@@ -350,13 +525,14 @@ async function main(): Promise<void> {
       serverUrl: `ws://127.0.0.1:${stockPort}`,
       room: (i) => `bench-${i}`,
       params: () => ({}),
+      eldFile: eldFile('stock'),
     });
 
     // Cold load: 20,000 single-character edits, the document leaves memory, then one client opens it.
     const coldName = docs[DOCS]!;
     const writerDoc = new Y.Doc();
     const writer = new WebsocketProvider(`ws://127.0.0.1:${ourPort}/collab`, coldName, writerDoc, {
-      params: { token: tokens[0]! },
+      params: { token: tokenOf(0, 0) },
       WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
       disableBc: true,
     });
@@ -377,7 +553,7 @@ async function main(): Promise<void> {
       const doc = new Y.Doc();
       const t0 = performance.now();
       const reader = new WebsocketProvider(`ws://127.0.0.1:${ourPort}/collab`, coldName, doc, {
-        params: { token: tokens[1]! },
+        params: { token: tokenOf(0, 1) },
         WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
         disableBc: true,
       });
@@ -396,6 +572,23 @@ async function main(): Promise<void> {
     log('                    zhibu      stock');
     log(`relay p50 (ms)   ${f(oursResult.relayP50Ms).padStart(8)} ${f(stockResult.relayP50Ms).padStart(10)}`);
     log(`relay p99 (ms)   ${f(oursResult.relayP99Ms).padStart(8)} ${f(stockResult.relayP99Ms).padStart(10)}`);
+    log(
+      `  at providers p50 ${f(oursResult.providerP50Ms).padStart(8)} ${f(stockResult.providerP50Ms).padStart(10)}`,
+    );
+    log(
+      `  at providers p99 ${f(oursResult.providerP99Ms).padStart(8)} ${f(stockResult.providerP99Ms).padStart(10)}`,
+    );
+    const eld = (r: typeof oursResult) =>
+      r.serverEld ? `${f(r.serverEld.p50)}/${f(r.serverEld.p99)}/${f(r.serverEld.max)}` : 'n/a';
+    const genEld = (r: typeof oursResult) =>
+      `${f(r.generatorEld.p50)}/${f(r.generatorEld.p99)}/${f(r.generatorEld.max)}`;
+    log(`server loop delay p50/p99/max (ms): zhibu ${eld(oursResult)}, stock ${eld(stockResult)}`);
+    log(
+      `generator loop delay p50/p99/max (ms): with zhibu ${genEld(oursResult)}, with stock ${genEld(stockResult)}`,
+    );
+    log(
+      `generator CPU (%)  ${f(oursResult.generatorCpuPercent).padStart(6)} ${f(stockResult.generatorCpuPercent).padStart(10)}`,
+    );
     log(
       `CPU/update (ms)  ${f(oursResult.cpuMsPerUpdate).padStart(8)} ${f(stockResult.cpuMsPerUpdate).padStart(10)}`,
     );
@@ -424,8 +617,15 @@ async function main(): Promise<void> {
         stockRelayP50Ms: Number(f(stockResult.relayP50Ms)),
         stockRelayP99Ms: Number(f(stockResult.relayP99Ms)),
         stockRssPerDocKiB: Number(f(stockResult.rssPerDocKiB)),
+        providerRelayP99Ms: Number(f(oursResult.providerP99Ms)),
+        stockProviderRelayP99Ms: Number(f(stockResult.providerP99Ms)),
+        serverLoopDelayP99Ms: oursResult.serverEld?.p99 ?? null,
+        stockServerLoopDelayP99Ms: stockResult.serverEld?.p99 ?? null,
+        generatorLoopDelayP99Ms: Number(f(oursResult.generatorEld.p99)),
+        generatorCpuPercent: Number(f(oursResult.generatorCpuPercent)),
         docs: DOCS,
         editors: EDITORS,
+        activeProviders: Math.min(EDITORS, ACTIVE),
         updatesMeasured: oursResult.updates,
       }),
     );
