@@ -1,4 +1,4 @@
-import { LogoutOutlined, UserOutlined } from '@ant-design/icons';
+import { LogoutOutlined, MailOutlined, UserOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import { Avatar, Dropdown, Layout, Menu, Space, Spin, Typography } from 'antd';
 import { Suspense, useMemo, useState } from 'react';
@@ -7,6 +7,7 @@ import { Outlet, useLocation, useNavigate } from 'react-router';
 import { orgApi, orgKeys } from '../api/org';
 import { useAuth } from '../auth/AuthContext';
 import { navItems } from '../routes';
+import { EmailModal } from './EmailModal';
 import { LanguageSwitch } from './LanguageSwitch';
 import { MyBranches } from './MyBranches';
 import { NotificationBell } from './NotificationBell';
@@ -20,6 +21,7 @@ export function AppLayout() {
   const navigate = useNavigate();
   const location = useLocation();
   const [collapsed, setCollapsed] = useState(false);
+  const [editingEmail, setEditingEmail] = useState(false);
 
   const mine = useQuery({
     queryKey: orgKeys.myMemberships,
@@ -84,6 +86,12 @@ export function AppLayout() {
               menu={{
                 items: [
                   {
+                    key: 'email',
+                    icon: <MailOutlined />,
+                    label: t('grid:digestEmail.menu'),
+                    onClick: () => setEditingEmail(true),
+                  },
+                  {
                     key: 'logout',
                     icon: <LogoutOutlined />,
                     label: t('auth:logout'),
@@ -99,6 +107,7 @@ export function AppLayout() {
                 <Typography.Text>{user?.displayName}</Typography.Text>
               </Space>
             </Dropdown>
+            <EmailModal open={editingEmail} onClose={() => setEditingEmail(false)} />
           </Space>
         </Header>
         <Content className="zb-content">

@@ -54,6 +54,7 @@ export default function AccountsPage() {
           { key: 'name', title: t('fields.name'), dataIndex: 'displayName' },
           { key: 'username', title: t('fields.username'), render: (_, u) => u.username ?? '—' },
           { key: 'mobile', title: t('fields.mobile'), render: (_, u) => u.mobile ?? '—' },
+          { key: 'email', title: t('fields.email'), render: (_, u) => u.email ?? '—' },
           {
             key: 'role',
             title: t('fields.accountRole'),
@@ -78,6 +79,7 @@ function CreateAccountModal({ open, onClose }: { open: boolean; onClose: () => v
         password: v.password,
         role: v.role ?? 'user',
         ...(v.mobile?.trim() ? { mobile: v.mobile.trim() } : {}),
+        ...(v.email?.trim() ? { email: v.email.trim() } : {}),
       }),
     {
       invalidate: ['users'],
@@ -120,6 +122,14 @@ function CreateAccountModal({ open, onClose }: { open: boolean; onClose: () => v
         rules={[{ pattern: /^1[3-9][0-9]{9}$/, message: t('auth:mobileRule') }]}
       >
         <Input autoComplete="off" />
+      </Form.Item>
+      <Form.Item
+        name="email"
+        label={t('fields.emailOptional')}
+        extra={t('fields.emailHint')}
+        rules={[{ type: 'email', message: t('fields.emailRule') }, { max: 254 }]}
+      >
+        <Input type="email" autoComplete="off" />
       </Form.Item>
       <Form.Item name="password" label={t('fields.initialPassword')} rules={passwordRules(t)}>
         <Input.Password autoComplete="new-password" />

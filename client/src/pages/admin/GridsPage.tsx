@@ -10,6 +10,7 @@ import { PeopleDrawer } from '../../components/PeopleDrawer';
 import { UserPicker } from '../../components/UserPicker';
 import { useCursorPages } from '../../components/useCursorPages';
 import { useSave } from '../../components/useSave';
+import { GridAreaButton, GridAreaModal } from './GridAreaModal';
 import { CommitteeSelect, NameItem, SearchByName, useCommittees } from './selects';
 
 interface Values {
@@ -25,6 +26,7 @@ export default function GridsPage() {
   const [q, setQ] = useState('');
   const [editing, setEditing] = useState<Grid | 'new' | null>(null);
   const [workersOf, setWorkersOf] = useState<Grid | null>(null);
+  const [areaOf, setAreaOf] = useState<Grid | null>(null);
   const committees = useCommittees();
   const committeeName = (id: string) => committees.data?.items.find((c) => c.id === id)?.name ?? '—';
   const pages = useCursorPages([...orgKeys.grids, { q }], (cursor) =>
@@ -57,12 +59,14 @@ export default function GridsPage() {
                 <Button size="small" type="link" onClick={() => setWorkersOf(g)}>
                   {t('gridWorkers')}
                 </Button>
+                <GridAreaButton onClick={() => setAreaOf(g)} />
               </Space>
             ),
           },
         ]}
       />
       <GridModal editing={editing} onClose={() => setEditing(null)} />
+      <GridAreaModal grid={areaOf} onClose={() => setAreaOf(null)} />
       <PeopleDrawer
         title={workersOf ? t('workersOf', { name: workersOf.name }) : ''}
         open={workersOf !== null}

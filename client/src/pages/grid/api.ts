@@ -1,6 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
 import type {
   GridActionBody,
+  GridArea,
+  GridAreaView,
   GridDirectory,
   GridIssue,
   GridIssueDetail,
@@ -44,6 +46,11 @@ export const gridApi = {
   settings: () => api<GridRoutingSettings>('/api/v1/grid/routing-settings'),
   saveSettings: (body: GridRoutingSettings) =>
     api<GridRoutingSettings>('/api/v1/grid/routing-settings', { method: 'PUT', body }),
+  area: (gridId: string) => api<GridAreaView>(`/api/v1/grid/grids/${encodeURIComponent(gridId)}/geo`),
+  saveArea: (gridId: string, body: GridArea) =>
+    api<GridAreaView>(`/api/v1/grid/grids/${encodeURIComponent(gridId)}/geo`, { method: 'PUT', body }),
+  clearArea: (gridId: string) =>
+    api<{ ok: true }>(`/api/v1/grid/grids/${encodeURIComponent(gridId)}/geo`, { method: 'DELETE' }),
   stats: (query: Q<GridStatsQuery>) => api<GridStats>('/api/v1/grid/statistics', { query }),
   /** The xlsx export is a file: fetched with the bearer token, then saved by the browser. */
   async exportXlsx(query: Q<GridStatsQuery>): Promise<void> {
