@@ -3,17 +3,29 @@ import { type Db, ObjectId } from 'mongodb';
 import { AppError } from '../../http/app-error.js';
 import { checkPolygon, type GridAreaEntry, gridAtPoint } from './geo.js';
 
-/** `_id` = grid id; either `polygon` or `lat`/`lng`/`radiusM` (the older circles are kept as they are). */
+/**
+ * `_id` = grid id; either `rings` or `lat`/`lng`/`radiusM` (the older circles are kept as they are).
+ * A polygon is stored as one `{ lng: [...], lat: [...] }` per ring: FerretDB 1.24 refuses nested arrays,
+ * so GeoJSON's `[[[lng, lat], …]]` cannot be stored as it is.
+ */
 interface GridGeoDoc {
   _id: string;
-  polygon?: GeoPolygon;
+  rings?: { lng: number[]; lat: number[] }[];
   lat?: number;
   lng?: number;
   radiusM?: number;
 }
 
+const toRings = (polygon: GeoPolygon) =>
+  polygon.coordinates.map((ring) => ({ lng: ring.map((p) => p[0]), lat: ring.map((p) => p[1]) }));
+
+const fromRings = (rings: NonNullable<GridGeoDoc['rings']>): GeoPolygon => ({
+  type: 'Polygon',
+  coordinates: rings.map((r) => r.lng.map((lng, i): [number, number] => [lng, r.lat[i]!])),
+});
+
 function toArea(d: GridGeoDoc): GridArea | null {
-  if (d.polygon) return { polygon: d.polygon };
+  if (d.rings) return { polygon: fromRings(d.rings) };
   if (d.lat !== undefined && d.lng !== undefined && d.radiusM !== undefined) {
     return { lat: d.lat, lng: d.lng, radiusM: d.radiusM };
   }
@@ -33,7 +45,8 @@ export function createGridAreas(db: Db) {
       if ('polygon' in area) checkPolygon(area.polygon);
       const exists = await db.collection('grids').countDocuments({ _id: new ObjectId(gridId) }, { limit: 1 });
       if (exists === 0) throw new AppError('NOT_FOUND', 'No such grid');
-      await geo.replaceOne({ _id: gridId }, { ...area }, { upsert: true });
+      const doc = 'polygon' in area ? { rings: toRings(area.polygon) } : { ...area };
+      await geo.replaceOne({ _id: gridId }, doc, { upsert: true });
       return { gridId, area };
     },
 
