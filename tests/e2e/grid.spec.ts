@@ -1,4 +1,5 @@
 import { type APIRequestContext, type Browser, expect, type Page, test } from '@playwright/test';
+import sharp from 'sharp';
 import { signIn } from './support/session.js';
 import { E2E_ADMIN } from './support/stack.js';
 
@@ -66,14 +67,36 @@ test('a resident reports a broken traffic barrier; the safety department sees it
   await form.getByTestId('grid-grid').click();
   await resident.getByTitle(org.grid.name).click();
   await form.getByTestId('grid-address').fill('幸福路 88 号北门');
+  // A photo from the phone's gallery: uploaded at once, previewed in the form.
+  const photo = await sharp({ create: { width: 1200, height: 900, channels: 3, background: '#d4380d' } })
+    .jpeg()
+    .toBuffer();
+  await form.getByTestId('grid-photo-input').setInputFiles({
+    name: 'daozha.jpg',
+    mimeType: 'image/jpeg',
+    buffer: photo,
+  });
+  await expect(form.getByTestId('grid-photo-uploaded')).toHaveCount(1);
   await form.getByTestId('grid-submit').click();
   await expect(resident).toHaveURL(/\/grid\/issues\/[0-9a-f]{24}$/);
   await expect(resident.getByTestId('grid-issue-title')).toHaveText(title);
+  await expect(resident.getByTestId('grid-photos').locator('img')).toHaveCount(1);
 
   // The staff's inbox shows it without a reload (workers route it and push over Socket.IO).
   await expect(inbox.getByText(title)).toBeVisible({ timeout: 20_000 });
   await inbox.getByText(title).click();
   await expect(staff.getByTestId('grid-issue-title')).toHaveText(title);
+  // The handling department sees the photo's thumbnail and opens the full-size preview.
+  const thumb = staff.getByTestId('grid-photos').locator('img');
+  await expect(thumb).toHaveCount(1);
+  await expect
+    .poll(() => thumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
+    .toBeGreaterThan(0);
+  await thumb.click();
+  const preview = staff.locator('.ant-image-preview-img');
+  await expect(preview).toBeVisible();
+  await expect.poll(() => preview.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(1200);
+  await staff.keyboard.press('Escape');
   await staff.getByTestId('grid-action-accept').click();
   await expect(staff.getByTestId('grid-status')).toHaveText('办理中');
   await staff.getByTestId('grid-action-resolve').click();
