@@ -243,7 +243,12 @@ export function createCollab(ctx: AppContext, options: CollabOptions) {
       closeConn(conn.ws, CollabCloseCodes.PROTOCOL_ERROR, 'binary frames only');
       return;
     }
-    const frame = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+    // `ws` hands binary messages over as a Buffer (its default binaryType): no copy.
+    const frame = Buffer.isBuffer(data)
+      ? data
+      : Array.isArray(data)
+        ? Buffer.concat(data)
+        : Buffer.from(data as ArrayBuffer);
     if (frame.length > cfg.COLLAB_MAX_UPDATE_BYTES) {
       closeConn(conn.ws, CollabCloseCodes.TOO_LARGE, 'message too large');
       return;
