@@ -58,18 +58,18 @@ export async function attachRealtime(app: App, ctx: AppContext, deps: RouteDeps)
     return client;
   };
   const key = socketRedisKey(ctx.config.REDIS_PREFIX);
-  const streamName = `${key}:stream`;
+  const sessionKeyPrefix = `${key}:session:`;
   const domain = channelsDomainFor(ctx);
   const adapter = guardRecovery(
     createAdapter(pub, {
-      streamName,
+      streamName: `${key}:stream`,
       channelPrefix: key,
-      sessionKeyPrefix: `${key}:session:`,
+      sessionKeyPrefix,
       maxLen: STREAM_MAX_LEN,
     }),
     {
       redis: pub,
-      streamName,
+      sessionKeyPrefix,
       readableRooms: async (userId) =>
         new Set((await domain.channels.readableIds(userId)).map((id) => channelRoom(id.toHexString()))),
     },
