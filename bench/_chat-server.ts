@@ -4,7 +4,9 @@
  * `bare`: plain Socket.IO broadcasting to rooms, no auth, no storage, in-memory adapter — the baseline.
  * Reports its port, and on request its CPU time and memory, over IPC.
  */
+import { writeFile } from 'node:fs/promises';
 import http from 'node:http';
+import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 
@@ -58,11 +60,31 @@ async function startBare(): Promise<{ port: number; close: () => Promise<void> }
   };
 }
 
+/** A CPU profile of a phase (`--profile <dir>` of the bench): started and written on request. */
+let profiler: Session | null = null;
+async function profile(action: 'start' | 'stop', file?: string): Promise<void> {
+  if (action === 'start') {
+    profiler = new Session();
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+    return;
+  }
+  if (!profiler) return;
+  const { profile: result } = await profiler.post('Profiler.stop');
+  profiler.disconnect();
+  profiler = null;
+  if (file) await writeFile(file, JSON.stringify(result));
+}
+
 const mode = process.argv[2];
 const started = mode === 'bare' ? await startBare() : await startOurs();
 process.send?.({ type: 'ready', port: started.port });
-process.on('message', (message: { type: string; gc?: boolean }) => {
+process.on('message', (message: { type: string; gc?: boolean; action?: 'start' | 'stop'; file?: string }) => {
   if (message.type === 'stats') process.send?.({ type: 'stats', ...stats(message.gc === true) });
+  if (message.type === 'profile' && message.action) {
+    void profile(message.action, message.file).finally(() => process.send?.({ type: 'profiled' }));
+  }
   if (message.type === 'close') {
     void started.close().finally(() => process.exit(0));
   }

@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- chat [--connections 1000] [--channels 50] [--rate 200] [--duration 60] [--saturate 10]
- *   [--inflight 200] [--big 2000] [--big-rate 50] [--big-duration 15]`
+ *   [--inflight 200] [--big 2000] [--big-rate 50] [--big-duration 15] [--profile <dir>]`
  *
  * Real-time messaging under load, against a bare Socket.IO broadcast of the same shape as the baseline:
  * 1. steady: N connections in C channels, R messages/s for D seconds, each message stored (ours) —
@@ -12,6 +12,8 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SignJWT } from 'jose';
@@ -38,6 +40,11 @@ const opts = {
   bigRate: flag('big-rate', 50),
   bigDuration: flag('big-duration', 15),
 };
+/** `--profile <dir>`: CPU profiles of both servers during the saturated phase (`<system>-saturated.cpuprofile`). */
+const profileDir = (() => {
+  const i = process.argv.indexOf('--profile');
+  return i >= 0 ? (process.argv[i + 1] ?? null) : null;
+})();
 const perChannel = Math.floor(opts.connections / opts.channels);
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -84,6 +91,19 @@ class ServerProcess {
     return new ServerProcess(child, `http://127.0.0.1:${port}`);
   }
 
+  /** Starts or stops (writing `file`) a CPU profile of the server process. */
+  profile(action: 'start' | 'stop', file?: string): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (m: { type: string }) => {
+        if (m.type !== 'profiled') return;
+        this.child.off('message', done);
+        resolve();
+      };
+      this.child.on('message', done);
+      this.child.send({ type: 'profile', action, file });
+    });
+  }
+
   stats(gc = false): Promise<ServerStats> {
     return new Promise((resolve) => {
       this.pending.push(resolve);
@@ -113,8 +133,28 @@ interface PhaseResult {
   p50: number;
   p99: number;
   serverCpuPct: number;
+  /** Server CPU time per acknowledged message (ms). */
+  serverCpuMsPerMsg: number;
+  /** How busy the whole machine was (all processes, 100% = every core), null where /proc/stat is missing. */
+  machineBusyPct: number | null;
   serverRssMb: number;
   generatorCpuPct: number;
+}
+
+/** Busy and total CPU ticks of the machine (Linux /proc/stat), or null elsewhere. */
+function machineTicks(): { busy: number; total: number } | null {
+  try {
+    const cpu = readFileSync('/proc/stat', 'utf8')
+      .split('\n')[0]!
+      .trim()
+      .split(/\s+/)
+      .slice(1, 8)
+      .map(Number);
+    const total = cpu.reduce((a, b) => a + b, 0);
+    return { busy: total - cpu[3]! - cpu[4]!, total };
+  } catch {
+    return null;
+  }
 }
 
 const MARK = /"text":"b:(\d+(?:\.\d+)?):(\d+)/;
@@ -167,6 +207,7 @@ async function runPhase(opts: {
   let sent = 0;
   let acked = 0;
   const cpu0 = process.cpuUsage();
+  const m0 = machineTicks();
   const s0 = await server.stats();
   const t0 = performance.now();
   const end = t0 + opts.seconds * 1000;
@@ -211,6 +252,7 @@ async function runPhase(opts: {
   const wall = (performance.now() - t0) / 1000;
   const s1 = await server.stats();
   const cpu1 = process.cpuUsage(cpu0);
+  const m1 = machineTicks();
   const sorted = receiver.latencies.sort((a, b) => a - b);
   return {
     sent,
@@ -224,6 +266,8 @@ async function runPhase(opts: {
     p50: percentile(sorted, 50),
     p99: percentile(sorted, 99),
     serverCpuPct: ((s1.cpuMs - s0.cpuMs) / (wall * 1000)) * 100,
+    serverCpuMsPerMsg: acked > 0 ? (s1.cpuMs - s0.cpuMs) / acked : Number.NaN,
+    machineBusyPct: m0 && m1 ? ((m1.busy - m0.busy) / (m1.total - m0.total)) * 100 : null,
     serverRssMb: s1.rss / 1024 / 1024,
     generatorCpuPct: ((cpu1.user + cpu1.system) / 1000 / (wall * 1000)) * 100,
   };
@@ -237,9 +281,15 @@ function report(label: string, r: PhaseResult) {
   log(
     `  ${label.padEnd(22)} sent ${r.sent}, acked ${r.acked}${failures ? ` (failed: ${failures})` : ''}; ` +
       `${r.messagesPerSec.toFixed(0)} msg/s, delivered ${r.deliveredPerSec.toFixed(0)}/s, reach ${reach.toFixed(4)}, ` +
-      `p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms; server CPU ${r.serverCpuPct.toFixed(0)}%, ` +
-      `RSS ${r.serverRssMb.toFixed(0)} MB; generator CPU ${r.generatorCpuPct.toFixed(0)}%` +
-      (r.generatorCpuPct > 80 ? '  [generator above 80%: figures are bounded by the load generator]' : ''),
+      `p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms; server CPU ${r.serverCpuPct.toFixed(0)}% ` +
+      `(${r.serverCpuMsPerMsg.toFixed(2)} ms/msg), RSS ${r.serverRssMb.toFixed(0)} MB; generator CPU ${r.generatorCpuPct.toFixed(0)}%` +
+      (r.machineBusyPct !== null
+        ? `; machine ${r.machineBusyPct.toFixed(0)}% busy (${os.cpus().length} cores)`
+        : '') +
+      (r.generatorCpuPct > 80 ? '  [generator above 80%: figures are bounded by the load generator]' : '') +
+      (r.machineBusyPct !== null && r.machineBusyPct > 90
+        ? '  [machine CPU saturated: figures are bounded by the CPU this box had left, compare ms/msg]'
+        : ''),
   );
 }
 
@@ -433,6 +483,7 @@ async function measure(server: ServerProcess, system: System, frameEvent: string
     inflight: 0,
   });
   report('steady', steady);
+  if (profileDir) await server.profile('start');
   const saturated = await runPhase({
     server,
     receiver,
@@ -442,6 +493,11 @@ async function measure(server: ServerProcess, system: System, frameEvent: string
     seconds: opts.saturate,
     inflight: opts.inflight,
   });
+  if (profileDir) {
+    const file = path.join(profileDir, `${system.name}-saturated.cpuprofile`);
+    await server.profile('stop', file);
+    log(`  CPU profile of the saturated phase: ${file}`);
+  }
   report('saturated', saturated);
   for (const g of groups) for (const c of g.clients) c.close();
   await sleep(2000);
@@ -533,6 +589,7 @@ try {
   redis.disconnect();
 }
 
+const roundOrNull = (x: number | null) => (x === null ? null : Math.round(x));
 const reach = oursResult.steady.expected > 0 ? oursResult.steady.received / oursResult.steady.expected : 0;
 const summary = {
   reach: Number(reach.toFixed(4)),
@@ -550,12 +607,16 @@ const summary = {
     p50Ms: Number(bareResult.steady.p50.toFixed(2)),
     p99Ms: Number(bareResult.steady.p99.toFixed(2)),
     saturatedDeliveredPerSec: Math.round(bareResult.saturated.deliveredPerSec),
+    saturatedServerCpuMsPerMsg: Number(bareResult.saturated.serverCpuMsPerMsg.toFixed(3)),
+    saturatedMachineBusyPct: roundOrNull(bareResult.saturated.machineBusyPct),
     bigRoomP99Ms: Number(bareResult.big.p99.toFixed(2)),
     memoryPerConnKb: Number(bareResult.memoryPerConnKb.toFixed(1)),
   },
   ours: {
     saturatedDeliveredPerSec: Math.round(oursResult.saturated.deliveredPerSec),
     saturatedMessagesPerSec: Math.round(oursResult.saturated.messagesPerSec),
+    saturatedServerCpuMsPerMsg: Number(oursResult.saturated.serverCpuMsPerMsg.toFixed(3)),
+    saturatedMachineBusyPct: roundOrNull(oursResult.saturated.machineBusyPct),
     bigRoomP99Ms: Number(oursResult.big.p99.toFixed(2)),
     memoryPerConnKb: Number(oursResult.memoryPerConnKb.toFixed(1)),
   },
