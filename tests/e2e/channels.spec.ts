@@ -122,3 +122,60 @@ test('two members chat live, reply in a thread, react, and the unread badge beha
   await a.context.close();
   await b.context.close();
 });
+
+test('presence dots follow a member online, away and offline; search narrows to one author', async ({
+  browser,
+  request,
+}) => {
+  test.setTimeout(150_000);
+  const { branchName, zhao, qian } = await seed(request);
+  const a = await member(browser, zhao);
+  const b = await member(browser, qian);
+  for (const m of [a, b]) {
+    // Signing in lands on /channels. No page reload here: a socket closed while the server is still
+    // setting it up can leave an "online" entry behind for up to 90 s (server/src/realtime/index.ts).
+    await expect(m.page).toHaveURL(/\/channels/);
+    await channelItem(m.page, branchName).click();
+    await expect(m.page.getByTestId('channel-title')).toHaveText(branchName);
+  }
+  const say = async (page: Page, text: string) => {
+    const composer = page.getByTestId('composer').locator('textarea');
+    await composer.fill(text);
+    await composer.press('Enter');
+    await expect(page.getByTestId('message-list')).toContainText(text);
+  };
+  await say(a.page, '学习材料第一章 赵一的读书笔记');
+  await say(b.page, '学习材料第二章 钱二的读书笔记');
+
+  // Zhao sees Qian online on Qian's message and in the member list.
+  const qianOnA = a.page.locator('.zb-chat-message').filter({ hasText: '钱二的读书笔记' });
+  await expect(qianOnA.getByTestId('presence-dot')).toHaveAttribute('data-status', 'online');
+  await a.page.getByTestId('open-members').click();
+  const qianInList = a.page.getByTestId('member-list').locator('.ant-list-item').filter({ hasText: '钱二' });
+  await expect(qianInList.getByTestId('presence-dot')).toHaveAttribute('data-status', 'online');
+
+  // Qian's tab goes to the background: away, live.
+  await b.page.evaluate(() => {
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+    document.dispatchEvent(new Event('visibilitychange'));
+  });
+  await expect(qianInList.getByTestId('presence-dot')).toHaveAttribute('data-status', 'away');
+  // Qian closes the app: offline.
+  await b.context.close();
+  await expect(qianInList.getByTestId('presence-dot')).toHaveAttribute('data-status', 'offline');
+  await a.page.keyboard.press('Escape');
+
+  // Search "读书笔记" finds both; narrowed to Qian, only Qian's message.
+  await a.page.goto('/channels/search');
+  await a.page.getByPlaceholder('搜索消息，支持中文和英文').fill('读书笔记');
+  await a.page.getByPlaceholder('搜索消息，支持中文和英文').press('Enter');
+  const results = a.page.locator('.zb-chat-search .ant-list-item');
+  await expect(results).toHaveCount(2);
+  await a.page.getByTestId('search-author').click();
+  await a.page.keyboard.type('钱二');
+  await a.page.locator('.ant-select-item-option').filter({ hasText: '钱二' }).click();
+  await expect(results).toHaveCount(1);
+  await expect(results.first()).toContainText('钱二的读书笔记');
+
+  await a.context.close();
+});
