@@ -113,3 +113,48 @@ test('a resident reports a broken traffic barrier; the safety department sees it
   await expect(resident.getByTestId('grid-status')).toHaveText('已关闭');
   await expect(resident.getByTestId('grid-timeline')).toContainText('上报人评价');
 });
+
+test('an admin draws a grid as a list of coordinates; a located report lands in it', async ({
+  browser,
+  request,
+}) => {
+  const suffix = Date.now().toString(36).slice(-5);
+  const org = await setUp(request, `a${suffix}`);
+  const admin = await newPage(browser);
+  await signIn(admin, E2E_ADMIN.username, E2E_ADMIN.password);
+  await admin.goto('/admin/grids');
+  const row = admin.getByRole('row', { name: new RegExp(org.grid.name) });
+  await row.getByRole('button', { name: '区域' }).click();
+  const rings = admin.getByTestId('grid-area-rings');
+  await expect(rings).toBeVisible();
+  // A typo is caught before anything is sent.
+  await rings.fill('121.47,31.23\n121.48 31.23x');
+  await admin.getByRole('button', { name: /保\s*存/ }).click();
+  await expect(admin.getByTestId('grid-area-error')).toContainText('第 2 行');
+  await rings.fill('121.47,31.23\n121.48,31.23\n121.48,31.24\n121.47,31.24');
+  await admin.screenshot({ path: `${process.env.ZHIBU_E2E_OUTPUT ?? '/tmp'}/grid-area.png` });
+  await admin.getByRole('button', { name: /保\s*存/ }).click();
+  await expect(rings).toBeHidden();
+
+  // Reopened, the ring is shown as entered (closed on the server, shown open again).
+  await row.getByRole('button', { name: '区域' }).click();
+  await expect(admin.getByTestId('grid-area-rings')).toHaveValue(
+    '121.47,31.23\n121.48,31.23\n121.48,31.24\n121.47,31.24',
+  );
+
+  // A report with a location inside the polygon gets the grid without choosing it.
+  const login = await request.post('/api/v1/auth/login', { data: org.resident });
+  const headers = { authorization: `Bearer ${(await login.json()).accessToken as string}` };
+  const reported = await request.post('/api/v1/grid/issues', {
+    headers,
+    data: {
+      category: 'opinion',
+      title: `建议增设座椅 ${suffix}`,
+      description: '小区中心花园',
+      address: '幸福路 88 号',
+      location: { lat: 31.235, lng: 121.475 },
+    },
+  });
+  expect(reported.status()).toBe(201);
+  expect((await reported.json()).gridId).toBe(org.grid.id);
+});

@@ -90,7 +90,13 @@ export function GridAreaModal({ grid, onClose }: { grid: Grid | null; onClose: (
       {current.isLoading ? (
         <Spin />
       ) : (
-        <Form<Values> form={form} name="grid-area" layout="vertical" onFinish={(v) => save.mutate(v)}>
+        <Form<Values>
+          form={form}
+          name="grid-area"
+          layout="vertical"
+          onFinish={(v) => save.mutate(v)}
+          onValuesChange={() => setProblem(null)}
+        >
           <Form.Item name="kind" initialValue="polygon">
             <Radio.Group
               optionType="button"
