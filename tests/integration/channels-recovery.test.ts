@@ -243,6 +243,22 @@ describe('connection state recovery across processes', () => {
     expect(ofChannel(got).map((e) => e.message?.text)).toEqual(['卡罗尔在']);
   });
 
+  it('still runs the token check on recovery: another user’s token cannot take the session', async () => {
+    const dave = (await t.f.buildMember({ branchId })).user;
+    const lb = await balancer(portOf(url2));
+    balancers.push(lb);
+    const socket = await connectVia(lb.url, dave.token);
+    await cut(socket);
+    lb.target = portOf(t.url);
+    socket.auth = { token: alice.token };
+    const refused = new Promise<{ data?: { code?: string } }>((resolve) =>
+      socket.once('connect_error', (error) => resolve(error as { data?: { code?: string } })),
+    );
+    socket.connect();
+    expect((await refused).data?.code).toBe('FORBIDDEN');
+    expect(socket.connected).toBe(false);
+  });
+
   it('catches up with sync when the session cannot be recovered (the process restarted)', async () => {
     let restarted: Awaited<ReturnType<typeof buildApp>> | null = await buildApp(t.config);
     try {
