@@ -53,6 +53,8 @@ export function AppLayout() {
     <Layout style={{ minHeight: '100vh' }}>
       <Sider
         collapsible
+        // Phones: the navigation folds to icons so that forms (the grid report) keep the width.
+        breakpoint="md"
         collapsed={collapsed}
         onCollapse={setCollapsed}
         theme="light"

@@ -219,7 +219,7 @@ export function PhotoPicker({
         type="file"
         accept="image/*"
         capture="environment"
-        hidden
+        style={{ display: 'none' }}
         onChange={(e) => {
           void add(e.target.files);
           e.target.value = '';
@@ -230,7 +230,7 @@ export function PhotoPicker({
         type="file"
         accept="image/*"
         multiple
-        hidden
+        style={{ display: 'none' }}
         data-testid={testId}
         onChange={(e) => {
           void add(e.target.files);
