@@ -83,9 +83,9 @@ export async function attachRealtime(app: App, ctx: AppContext, deps: RouteDeps)
     maxHttpBufferSize: 1024 * 1024,
     cors: origins.length > 0 ? { origin: origins, credentials: true } : undefined,
     // Middlewares (token check) run on a recovered connection too; channel access is re-checked when the
-    // session is restored (recovery.ts) and again on connection below. A replayed packet can also arrive
-    // live once more when this process's stream reader lags behind the replay (the adapter does not
-    // de-duplicate); channel events carry `eventSeq` and the client applies each one once.
+    // session is restored (recovery.ts) and again on connection below. recovery.ts also leaves out of the
+    // replay what this process's lagging stream reader will still deliver live (the adapter would send
+    // it twice); channel events carry `eventSeq` besides, and the client applies each one once.
     connectionStateRecovery: { maxDisconnectionDuration: MAX_DISCONNECTION_MS, skipMiddlewares: false },
     adapter,
   });
