@@ -3,7 +3,7 @@ import { signIn, token } from './support/session.js';
 import { E2E_ADMIN } from './support/stack.js';
 
 /** A branch with two members, created through the admin API and invitations. */
-async function seed(request: APIRequestContext) {
+async function seed(request: APIRequestContext, roles: { zhao?: 'member' | 'secretary' } = {}) {
   const suffix = Date.now().toString(36).slice(-5);
   const admin = { authorization: `Bearer ${await token(request, E2E_ADMIN.username, E2E_ADMIN.password)}` };
   const committee = await (
@@ -24,7 +24,7 @@ async function seed(request: APIRequestContext) {
     const password = `${p.key}-password-2026`;
     const inv = await request.post(`/api/v1/branches/${branch.id}/invitations`, {
       headers: admin,
-      data: { displayName: p.name, username, role: 'member' },
+      data: { displayName: p.name, username, role: p.key === 'zhao' ? (roles.zhao ?? 'member') : 'member' },
     });
     expect(inv.status()).toBe(201);
     const { token: invitation } = (await inv.json()) as { token: string };
@@ -177,5 +177,25 @@ test('presence dots follow a member online, away and offline; search narrows to 
   await expect(results).toHaveCount(1);
   await expect(results.first()).toContainText('钱二的读书笔记');
 
+  await a.context.close();
+});
+
+test('a secretary creates a topic channel for their branch; the branch members are in it', async ({
+  browser,
+  request,
+}) => {
+  test.setTimeout(150_000);
+  const { branchName, zhao, qian } = await seed(request, { zhao: 'secretary' });
+  const a = await member(browser, zhao);
+  await a.page.getByRole('button', { name: '新建频道或私聊' }).click();
+  const dialog = a.page.getByRole('dialog');
+  await dialog.getByText('专题频道').click();
+  await dialog.getByLabel('名称').fill('学习二十大专题');
+  await dialog.getByTestId('topic-branches').click();
+  await a.page.locator('.ant-select-item-option').filter({ hasText: branchName }).click();
+  await dialog.getByRole('button', { name: /确\s*定|OK/ }).click();
+  await expect(a.page.getByTestId('channel-title')).toHaveText('学习二十大专题');
+  await a.page.getByTestId('open-members').click();
+  await expect(a.page.getByTestId('member-list')).toContainText(qian.name);
   await a.context.close();
 });

@@ -217,8 +217,13 @@ export function NewChannelModal({ onClose }: { onClose: () => void }) {
           </Form.Item>
         ) : (
           <>
-            <Form.Item label={t('channels:name')} required>
-              <Input value={name} maxLength={60} onChange={(e) => setName(e.target.value)} />
+            <Form.Item label={t('channels:name')} required htmlFor="new-channel-name">
+              <Input
+                id="new-channel-name"
+                value={name}
+                maxLength={60}
+                onChange={(e) => setName(e.target.value)}
+              />
             </Form.Item>
             {kind === 'topic' && branches.leadsAny && (
               <Form.Item label={t('channels:topicBranches')} extra={t('channels:topicBranchesHint')}>

@@ -1,0 +1,48 @@
+import { expect, test } from '@playwright/test';
+import { signIn, token } from './support/session.js';
+import { E2E_ADMIN } from './support/stack.js';
+
+test('a person with an account follows the invitation notification and accepts in the app', async ({
+  page,
+  request,
+}) => {
+  const suffix = Date.now().toString(36).slice(-5);
+  const admin = { authorization: `Bearer ${await token(request, E2E_ADMIN.username, E2E_ADMIN.password)}` };
+  const committee = await (
+    await request.post('/api/v1/committees', { headers: admin, data: { name: `邀请测试党委${suffix}` } })
+  ).json();
+  const branch = await (
+    await request.post('/api/v1/branches', {
+      headers: admin,
+      data: { committeeId: committee.id, name: `邀请支部${suffix}`, virtual: true },
+    })
+  ).json();
+  const account = { username: `wu_${suffix}`, password: `wu-password-2026` };
+  const created = await request.post('/api/v1/users', {
+    headers: admin,
+    data: { ...account, displayName: '吴五' },
+  });
+  expect(created.status()).toBe(201);
+  const invited = await request.post(`/api/v1/branches/${branch.id}/invitations`, {
+    headers: admin,
+    data: { displayName: '吴五', username: account.username, role: 'member' },
+  });
+  expect(invited.status()).toBe(201);
+
+  await signIn(page, account.username, account.password);
+  // The worker delivers the notification; the bell opens it and it links to the invitations page.
+  await expect(page.getByTestId('notification-badge')).toContainText('1', { timeout: 30_000 });
+  await page.getByTestId('notification-bell').click();
+  await page.getByText('入支部邀请').click();
+  await expect(page).toHaveURL(/\/invitations$/);
+  const list = page.getByTestId('my-invitations');
+  await expect(list).toContainText(branch.name);
+  await list.getByRole('button', { name: '接受邀请' }).click();
+  await expect(page.getByText(`已加入「${branch.name}」`)).toBeVisible();
+  await expect(list).toContainText('暂无待处理的邀请');
+
+  const mine = await request.get('/api/v1/me/memberships', {
+    headers: { authorization: `Bearer ${await token(request, account.username, account.password)}` },
+  });
+  expect((await mine.json()).items.map((m: { branchId: string }) => m.branchId)).toEqual([branch.id]);
+});
