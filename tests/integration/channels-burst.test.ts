@@ -1,4 +1,5 @@
 import type { HistoryPage, Message } from '@zhibu/shared';
+import { ObjectId } from 'mongodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BuiltUser } from '../support/factories.js';
 import {
@@ -97,6 +98,33 @@ describe('a burst of concurrent sends', () => {
         total + 3,
       'every message delivered',
     );
+  });
+
+  it('carries on from the stored positions and event numbers when Redis lost the counters', async () => {
+    const s = await connect(t.url, members[2]!.token);
+    const send = (text: string) =>
+      emitAck<Sent>(s, 'message:send', { channelId, clientId: clientId(), text }).then((a) => {
+        if (!a.ok) throw new Error(`send failed: ${a.error.code}`);
+        return a.message;
+      });
+    await send('before the loss');
+    const before = await lastSeq();
+    const lastEvent = await messages()
+      .find({ channelId: new ObjectId(channelId) })
+      .sort({ eventSeq: -1 })
+      .limit(1)
+      .toArray();
+    await t.app.ctx.redis.del(`${prefix()}:ctr:seq:${channelId}`, `${prefix()}:ctr:ev:${channelId}`);
+
+    const sent = await Promise.all(Array.from({ length: 5 }, (_, i) => send(`after the loss ${i}`)));
+    expect(sent.map((m) => m.seq!).sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5].map((i) => before + i));
+    const stored = await messages()
+      .find({ _id: { $in: sent.map((m) => new ObjectId(m.id)) } })
+      .toArray();
+    const eventSeqs = stored.map((d) => d.eventSeq as number);
+    // Catch-up reads by event number: new messages must come after everything stored, each number once.
+    expect(Math.min(...eventSeqs)).toBeGreaterThan(lastEvent[0]!.eventSeq as number);
+    expect(new Set(eventSeqs).size).toBe(sent.length);
   });
 
   it('answers a re-send whose claim was lost with the stored message, and stores the others of its batch', async () => {

@@ -26,6 +26,10 @@ export interface Counters {
   current(key: string, loadMax: () => Promise<number>): Promise<number>;
   /** Current values of many keys; missing keys come back as null. */
   peek(keys: string[]): Promise<Array<number | null>>;
+  /** The Redis key of a counter, for a script that takes values together with other work. */
+  redisKey(key: string): string;
+  /** Such a script found the counter missing (Redis flushed): the next use seeds it again. */
+  forget(key: string): void;
 }
 
 /** The replies of a pipeline, in order; the first failed command's error is thrown. */
@@ -77,6 +81,8 @@ export function createCounters(redis: Redis, prefix: string): Counters {
       await seed(key, loadMax);
       return Number((await redis.get(full(key))) ?? 0);
     },
+    redisKey: full,
+    forget: (key) => seeded.delete(key),
     async peek(keys) {
       if (keys.length === 0) return [];
       const values = await redis.mget(...keys.map(full));

@@ -7,33 +7,40 @@ import type { ChannelDoc } from './model.js';
 
 /**
  * The admission of one send, in one Redis round trip:
- *   KEYS: client-id claim, rate counter, slow-mode key;
+ *   KEYS: client-id claim, rate counter, slow-mode key, then counters to take a value of (optional);
  *   ARGV: claim owner, claim TTL, mode, rate TTL, rate maximum, slow-mode seconds (0: none).
  * Modes: "check" only tells whether the client id is claimed (a send refused for another reason counts
  * nothing); "claim" claims it, then counts the rate and slow mode; "count" counts without claiming.
- * Returns -1 claimed by an earlier send, -2 rate limited, -3 slow mode, else 0. A refused send gives its
- * claim back in the same script, so a corrected re-send is not taken for a duplicate.
+ * Returns {-1} claimed by an earlier send, {-2} rate limited, {-3} slow mode, else {0, values…}: once
+ * admitted, the next value of each counter — only when all of them exist (a missing one must be seeded
+ * from the database first, so then none is taken). A refused send gives its claim back in the same
+ * script, so a corrected re-send is not taken for a duplicate.
  */
 const ADMIT = `if ARGV[3] == 'check' then
-  if redis.call('EXISTS', KEYS[1]) == 1 then return -1 end
-  return 0
+  if redis.call('EXISTS', KEYS[1]) == 1 then return {-1} end
+  return {0}
 end
 local claimed = false
 if ARGV[3] == 'claim' then
-  if not redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2], 'NX') then return -1 end
+  if not redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2], 'NX') then return {-1} end
   claimed = true
 end
 local n = redis.call('INCR', KEYS[2])
 redis.call('EXPIRE', KEYS[2], ARGV[4])
 if n > tonumber(ARGV[5]) then
   if claimed then redis.call('DEL', KEYS[1]) end
-  return -2
+  return {-2}
 end
 if tonumber(ARGV[6]) > 0 and not redis.call('SET', KEYS[3], '1', 'EX', ARGV[6], 'NX') then
   if claimed then redis.call('DEL', KEYS[1]) end
-  return -3
+  return {-3}
 end
-return 0`;
+local out = {0}
+for i = 4, #KEYS do
+  if redis.call('EXISTS', KEYS[i]) == 0 then return out end
+end
+for i = 4, #KEYS do out[#out + 1] = redis.call('INCR', KEYS[i]) end
+return out`;
 
 const CLAIM_TTL_SECONDS = 86_400;
 
@@ -54,7 +61,9 @@ export function createSendLimits(redis: Redis, prefix: string, now: () => Date) 
 
     /**
      * Claims the client id (mode "claim") and counts the sending rate and slow mode (`exempt`: moderators
-     * skip slow mode). "duplicate" when the client id is claimed already: nothing was counted.
+     * skip slow mode). "duplicate" when the client id is claimed already: nothing was counted. Once
+     * admitted, `taken` holds the next value of each of `counterKeys` (full Redis keys), or is null when
+     * one of them was missing (none was taken then).
      */
     async admit(
       mode: AdmitMode,
@@ -62,30 +71,35 @@ export function createSendLimits(redis: Redis, prefix: string, now: () => Date) 
       channel: ChannelDoc,
       userId: ObjectId,
       exempt: boolean,
-    ): Promise<'admitted' | 'duplicate'> {
+      counterKeys: string[] = [],
+    ): Promise<{ verdict: 'admitted'; taken: number[] | null } | { verdict: 'duplicate' }> {
       const window = Math.floor(now().getTime() / 1000 / ChannelLimits.sendRateWindowSeconds);
       const rateKey = `${prefix}:rate:send:${userId.toHexString()}:${window}`;
       const slowKey = `${prefix}:slow:${channel._id.toHexString()}:${userId.toHexString()}`;
       const slow = channel.slowModeSeconds > 0 && !exempt ? channel.slowModeSeconds : 0;
-      const verdict = Number(
-        await redis.eval(
-          ADMIT,
-          3,
-          claim,
-          rateKey,
-          slowKey,
-          userId.toHexString(),
-          String(CLAIM_TTL_SECONDS),
-          mode,
-          String(ChannelLimits.sendRateWindowSeconds * 2),
-          String(ChannelLimits.sendRatePerWindow),
-          String(slow),
-        ),
-      );
-      if (verdict === -1) return 'duplicate';
+      const reply = (await redis.eval(
+        ADMIT,
+        3 + counterKeys.length,
+        claim,
+        rateKey,
+        slowKey,
+        ...counterKeys,
+        userId.toHexString(),
+        String(CLAIM_TTL_SECONDS),
+        mode,
+        String(ChannelLimits.sendRateWindowSeconds * 2),
+        String(ChannelLimits.sendRatePerWindow),
+        String(slow),
+      )) as number[];
+      const verdict = Number(reply[0]);
+      if (verdict === -1) return { verdict: 'duplicate' };
       if (verdict === -2) throw new AppError('SEND_RATE_LIMITED');
       if (verdict === -3) throw new AppError('SLOW_MODE');
-      return 'admitted';
+      const taken = reply.slice(1).map(Number);
+      return {
+        verdict: 'admitted',
+        taken: counterKeys.length > 0 && taken.length === counterKeys.length ? taken : null,
+      };
     },
   };
 }

@@ -8,7 +8,7 @@ import type { ChannelsService } from './channels.js';
 import { type Counters, seqKey } from './counters.js';
 import type { EventLog } from './events.js';
 import type { createSendLimits } from './limits.js';
-import { parseMentions } from './mentions.js';
+import { type ParsedMentions, parseMentions } from './mentions.js';
 import type { ChannelDoc, Collections, MentionDoc, MessageDoc } from './model.js';
 import { indexTerms } from './ngrams.js';
 import type { Presenter } from './present.js';
@@ -33,9 +33,9 @@ export type SendResult = { message: Message; duplicate: boolean };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Sending a message. The hot path of a plain message costs two Redis round trips (admission: client-id
- * claim, rate and slow mode in one script; then the channel's seq and eventSeq in one pipeline) and a
- * share of one group-committed insertMany; the ack comes after the insert, the broadcast right before it.
+ * Sending a message. The hot path of a plain message costs one Redis round trip (a script: client-id
+ * claim, rate, slow mode, then the channel's seq and eventSeq) and a share of one group-committed
+ * insertMany; the broadcast goes out once the insert is stored, then the ack.
  */
 export function createSender(deps: SendDeps) {
   const { ctx, cols, access, counters, events, channels, presenter, limits, writes } = deps;
@@ -82,10 +82,17 @@ export function createSender(deps: SendDeps) {
     // limits claims nothing and counts nothing (unless its client id was stored: then that answers).
     const refused = refusal(payload, channel, rights, limits.muted(channel, userAccess));
     const claim = limits.claimKey(channel._id, payload.clientId);
+    const mentions = parseMentions(payload.text, ChannelLimits.mentionsPerMessage);
+    // A plain message (no @all, files or thread) has nothing left to check once admitted: the same script
+    // takes its channel position and event number.
+    const plain = !mentions.all && (payload.attachmentIds ?? []).length === 0 && !payload.threadRootId;
+    const counted = plain ? [seqKey(channel._id), events.counter(channel._id).key] : [];
+    const counterKeys = counted.map(counters.redisKey);
     const admit = (mode: 'check' | 'claim' | 'count') =>
-      limits.admit(mode, claim, channel, me, rights.moderate);
+      limits.admit(mode, claim, channel, me, rights.moderate, mode === 'check' ? [] : counterKeys);
     let held = false;
-    if ((await admit(refused ? 'check' : 'claim')) === 'duplicate') {
+    let admitted = await admit(refused ? 'check' : 'claim');
+    if (admitted.verdict === 'duplicate') {
       for (let wait = 0; wait < 20; wait++) {
         const before = await existing(channel._id, payload.clientId, userId);
         if (before) return { message: before, duplicate: true };
@@ -95,11 +102,14 @@ export function createSender(deps: SendDeps) {
       }
       if (refused) throw refused;
       // Unclaimed from here on: the unique client-id index still keeps a second copy out.
-      await admit('count');
+      admitted = await admit('count');
     } else if (refused) throw refused;
     else held = true;
+    const taken = admitted.verdict === 'admitted' ? admitted.taken : null;
+    // A counter was missing (Redis lost it): seed it from what is stored rather than restart it at 1.
+    if (plain && taken === null) for (const key of counted) counters.forget(key);
     try {
-      return await store(userId, payload, channel, rights, me);
+      return await store(userId, payload, channel, rights, me, mentions, taken);
     } catch (error) {
       // Not stored: a later re-send of this client id must not wait for it.
       if (held) await ctx.redis.del(claim).catch(() => undefined);
@@ -113,10 +123,12 @@ export function createSender(deps: SendDeps) {
     channel: ChannelDoc,
     rights: ChannelRights,
     me: ObjectId,
+    mentions: ParsedMentions,
+    /** The channel position and event number, when admission took them already. */
+    preTaken: number[] | null,
   ): Promise<SendResult> {
     const text = payload.text;
     const attachmentIds = (payload.attachmentIds ?? []).map((a) => new ObjectId(a));
-    const mentions = parseMentions(text, ChannelLimits.mentionsPerMessage);
     if (mentions.all) {
       const policy = channel.mentionAll;
       if (policy === 'nobody' || (policy === 'leaders' && !rights.leader))
@@ -142,11 +154,13 @@ export function createSender(deps: SendDeps) {
     const onChannel = root === null || alsoToChannel;
 
     // The reply number, the channel position and the event number in one Redis round trip.
-    const taken = await counters.nextMany([
-      ...(root ? [{ key: replyKey(root._id), loadMax: maxReply(root._id) }] : []),
-      ...(onChannel ? [{ key: seqKey(channel._id), loadMax: channels.maxSeq(channel._id) }] : []),
-      events.counter(channel._id),
-    ]);
+    const taken = preTaken
+      ? [...preTaken]
+      : await counters.nextMany([
+          ...(root ? [{ key: replyKey(root._id), loadMax: maxReply(root._id) }] : []),
+          ...(onChannel ? [{ key: seqKey(channel._id), loadMax: channels.maxSeq(channel._id) }] : []),
+          events.counter(channel._id),
+        ]);
     const replySeq = root ? taken.shift()! : null;
     const seq = onChannel ? taken.shift()! : null;
     const doc: MessageDoc = {
