@@ -50,13 +50,15 @@ function usePeople(channelIds: readonly string[] | undefined, term: string, acti
     enabled: directory && term.length > 0,
     retry: false,
   });
-  const seen = new Map<string, string>();
-  for (const list of lists) for (const m of list.data?.items ?? []) seen.set(m.id, m.displayName);
-  for (const u of search.data?.items ?? []) seen.set(u.id, u.displayName);
   const needle = term.toLowerCase();
+  const seen = new Map<string, string>();
+  for (const list of lists)
+    for (const m of list.data?.items ?? [])
+      if (!needle || m.displayName.toLowerCase().includes(needle)) seen.set(m.id, m.displayName);
+  // The directory already matched the term (by name or username).
+  for (const u of search.data?.items ?? []) seen.set(u.id, u.displayName);
   return [...seen]
     .map(([id, displayName]) => ({ id, displayName }))
-    .filter((p) => !needle || p.displayName.toLowerCase().includes(needle))
     .sort((a, b) => a.displayName.localeCompare(b.displayName, 'zh-CN'));
 }
 
