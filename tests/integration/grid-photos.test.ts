@@ -246,3 +246,27 @@ describe('verification photos', () => {
     expect(own.photos).toEqual([staffPhoto.id]);
   });
 });
+
+describe('abandoned uploads', () => {
+  it('the daily purge removes uploads no issue took, and never a photo in use', async () => {
+    const abandoned = await uploadOk(w.resident2, '#722ed1');
+    const used = await uploadOk(w.resident2, '#a0d911');
+    await api.report(w.resident2, { category: 'opinion', title: '建议增设宣传栏', photos: [used.id] });
+    const purged = await workers.rt.grid.photos.purgeUnused(new Date(Date.now() + 60_000));
+    expect(purged).toBeGreaterThanOrEqual(1);
+    expect((await download(w.resident2, abandoned.id)).statusCode).toBe(404);
+    expect((await download(w.resident2, used.id)).statusCode).toBe(200);
+    expect((await download(w.admin, used.id)).statusCode).toBe(200);
+    // A purged id cannot be attached any more.
+    const late = await api.call('POST', '/api/v1/grid/issues', w.resident2, {
+      category: 'opinion',
+      title: '迟到的照片',
+      description: 'x',
+      address: 'x',
+      photos: [abandoned.id],
+    });
+    expect(late.statusCode).toBe(400);
+    // Photos of earlier tests that issues took are all still there.
+    expect(await ctx.app.ctx.db.collection('grid_photos').countDocuments({ used: true })).toBeGreaterThan(3);
+  });
+});

@@ -69,7 +69,7 @@ export const collectionIndexes: Record<string, IndexDescription[]> = {
   /** `_id` = grid id: a polygon, or a centre and radius, for deriving a report's grid from its location. */
   grid_geo: [],
   /** Report and verification photos (files in the `grid_files` GridFS bucket); written once by the uploader. */
-  grid_photos: [{ key: { uploaderId: 1 } }],
+  grid_photos: [{ key: { uploaderId: 1 } }, { key: { used: 1, createdAt: 1 } }],
   /** `_id` = photo id: the unique `_id` decides which issue gets a photo; `issueId` set by that claimant. */
   grid_photo_uses: [{ key: { issueId: 1 } }],
   /** `_id` = "digest_<day>_<userId>": a daily digest e-mail, recorded once it is sent. */

@@ -6,15 +6,20 @@ import type { GridRuntime } from './grid-runtime.js';
 
 /** Name of the scheduler's daily job: it enqueues the digest of the day before (deterministic id). */
 export const GRID_DIGEST_DAILY = 'gridDigestDaily';
+const UNUSED_PHOTO_DAYS = 2;
 
-/** The daily digest; the scheduler runs at 08:00 Shanghai and asks for the day before. */
+/** The daily digest; the scheduler runs at 08:00 Shanghai and asks for the day before (and purges unused photos). */
 export function gridDigestProcessor(rt: GridRuntime, enqueueDigest: (day: string) => Promise<void>) {
   return async (job: Job): Promise<unknown> => {
     if (job.name === GRID_DIGEST_DAILY) {
       const cal = rt.grid.core.calendar;
       const yesterday = cal.dayOf(new Date(rt.ctx.now().getTime() - 86_400_000));
       await enqueueDigest(yesterday);
-      return { enqueued: yesterday };
+      // The same daily tick removes photo uploads that no report or verification took within two days.
+      const purgedPhotos = await rt.grid.photos.purgeUnused(
+        new Date(rt.ctx.now().getTime() - UNUSED_PHOTO_DAYS * 86_400_000),
+      );
+      return { enqueued: yesterday, purgedPhotos };
     }
     if (!Value.Check(gridDigestJob.payload, job.data))
       throw new UnrecoverableError('invalid gridDigest payload');

@@ -23,6 +23,11 @@ export interface GridPhotoDoc {
   fileId: ObjectId;
   thumbId: ObjectId;
   createdAt: Date;
+  /**
+   * Taken by a report or verification. Written at upload (false), then only by the winner of the photo's
+   * claim (see GridPhotoUseDoc), so never by two writers at once; lets the purge find abandoned uploads.
+   */
+  used: boolean;
 }
 
 /**
@@ -45,6 +50,7 @@ const toPhoto = (d: GridPhotoDoc): GridPhoto => ({
   height: d.height,
 });
 
+const PURGE = 'purge';
 const HEIC = new Set(['image/heic', 'image/heif', 'image/heic-sequence', 'image/heif-sequence']);
 
 export interface PhotoClaim {
@@ -88,6 +94,7 @@ export function createGridPhotos(ctx: AppContext, current: (issueId: string) => 
         fileId,
         thumbId,
         createdAt: ctx.now(),
+        used: false,
       };
       try {
         await photos.insertOne(doc);
@@ -106,7 +113,10 @@ export function createGridPhotos(ctx: AppContext, current: (issueId: string) => 
       const claim = new ObjectId().toHexString();
       const oids = ids.map((id) => new ObjectId(id));
       const release = async () => {
-        if (oids.length > 0) await uses.deleteMany({ _id: { $in: oids }, claim });
+        if (oids.length === 0) return;
+        const mine = await uses.find({ _id: { $in: oids }, claim }, { projection: { _id: 1 } }).toArray();
+        for (const { _id } of mine) await photos.updateOne({ _id }, { $set: { used: false } });
+        await uses.deleteMany({ _id: { $in: oids }, claim });
       };
       if (oids.length === 0) return { bind: async () => undefined, release };
       for (const [i, oid] of oids.entries()) {
@@ -125,6 +135,7 @@ export function createGridPhotos(ctx: AppContext, current: (issueId: string) => 
         if (isDuplicateKey(error)) throw new AppError('INVALID_STATE', 'A photo is already used by an issue');
         throw error;
       }
+      for (const _id of oids) await photos.updateOne({ _id }, { $set: { used: true } });
       return {
         async bind(id: string) {
           if (issueId === id) return;
@@ -133,6 +144,34 @@ export function createGridPhotos(ctx: AppContext, current: (issueId: string) => 
         },
         release,
       };
+    },
+
+    /**
+     * Deletes uploads older than `before` that no issue took (a form abandoned after uploading). Each is
+     * first claimed for the purge through the same unique `_id` as a report: if a report takes the photo at
+     * the same moment, exactly one of the two wins, so a photo in use is never deleted.
+     */
+    async purgeUnused(before: Date, limit = 500): Promise<number> {
+      const old = await photos
+        .find({ used: false, createdAt: { $lt: before } }, { projection: { _id: 1, fileId: 1, thumbId: 1 } })
+        .limit(limit)
+        .toArray();
+      let purged = 0;
+      for (const doc of old) {
+        try {
+          await uses.insertOne({ _id: doc._id, claim: PURGE, issueId: null, at: ctx.now() });
+        } catch (error) {
+          if (!isDuplicateKey(error)) throw error;
+          // Taken by a report meanwhile, unless it is a purge that stopped half-way (then finish it).
+          const use = await uses.findOne({ _id: doc._id }, { projection: { claim: 1 } });
+          if (use?.claim !== PURGE) continue;
+        }
+        await files.remove([doc.fileId, doc.thumbId]);
+        await photos.deleteOne({ _id: doc._id });
+        await uses.deleteOne({ _id: doc._id, claim: PURGE });
+        purged++;
+      }
+      return purged;
     },
 
     /**
