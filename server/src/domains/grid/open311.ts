@@ -73,7 +73,9 @@ function toRequest(s: IssueState) {
     address: s.address,
     lat: s.location?.lat ?? null,
     long: s.location?.lng ?? null,
-    media_url: s.photos[0] ? `/api/v1/grid/photos/${s.photos[0]}` : null,
+    // Uploaded photos only (older issues may hold free-text references); the download needs a sign-in.
+    media_url:
+      s.photos[0] && /^[0-9a-f]{24}$/.test(s.photos[0]) ? `/api/v1/grid/photos/${s.photos[0]}` : null,
   };
 }
 
