@@ -32,101 +32,54 @@ import {
 } from '@zhibu/shared';
 import { actorOf } from '../../http/authenticate.js';
 import type { RouteDeps } from '../../http/route-deps.js';
+import { replies, routeOptions } from '../../http/route-options.js';
 import type { App } from '../../http/types.js';
 import { channelsDomainFor } from './service.js';
-
-const errors = {
-  400: ErrorBody,
-  401: ErrorBody,
-  403: ErrorBody,
-  404: ErrorBody,
-  409: ErrorBody,
-  429: ErrorBody,
-};
-const tags = ['channels'];
-const security = [{ bearer: [] }];
 
 /** REST side of the channels domain. Messages are sent over Socket.IO; history, search and files are here. */
 export async function channelsRoutes(app: App, { ctx, authenticate, queues }: RouteDeps): Promise<void> {
   const d = channelsDomainFor(ctx);
   d.useQueues(queues);
   const me = (request: Parameters<typeof actorOf>[0]) => actorOf(request).userId;
-  const common = { onRequest: authenticate };
+  const route = routeOptions(authenticate, ['channels']);
 
-  app.get(
-    '/api/v1/channels',
-    { ...common, schema: { tags, security, response: { 200: ChannelList, ...errors } } },
-    async (r) => ({
-      items: await d.channels.list(me(r)),
-    }),
-  );
+  app.get('/api/v1/channels', route({ response: replies({ 200: ChannelList }) }), async (r) => ({
+    items: await d.channels.list(me(r)),
+  }));
 
   app.post(
     '/api/v1/channels',
-    {
-      ...common,
-      schema: { tags, security, body: CreateChannelBody, response: { 201: ChannelSummary, ...errors } },
-    },
+    route({ body: CreateChannelBody, response: replies({ 201: ChannelSummary }) }),
     async (r, reply) => reply.status(201).send(await d.channels.create(me(r), r.body)),
   );
 
   app.post(
     '/api/v1/channels/dm',
-    { ...common, schema: { tags, security, body: OpenDmBody, response: { 200: ChannelSummary, ...errors } } },
+    route({ body: OpenDmBody, response: replies({ 200: ChannelSummary }) }),
     (r) => d.channels.openDm(me(r), r.body.userId),
   );
 
   app.get(
     '/api/v1/channels/:channelId',
-    {
-      ...common,
-      schema: { tags, security, params: ChannelIdParams, response: { 200: ChannelSummary, ...errors } },
-    },
+    route({ params: ChannelIdParams, response: replies({ 200: ChannelSummary }) }),
     (r) => d.channels.get(me(r), r.params.channelId),
   );
 
   app.patch(
     '/api/v1/channels/:channelId',
-    {
-      ...common,
-      schema: {
-        tags,
-        security,
-        params: ChannelIdParams,
-        body: UpdateChannelBody,
-        response: { 200: ChannelSummary, ...errors },
-      },
-    },
+    route({ params: ChannelIdParams, body: UpdateChannelBody, response: replies({ 200: ChannelSummary }) }),
     (r) => d.channels.update(me(r), r.params.channelId, r.body),
   );
 
   app.get(
     '/api/v1/channels/:channelId/members',
-    {
-      ...common,
-      schema: {
-        tags,
-        security,
-        params: ChannelIdParams,
-        querystring: PageQuery,
-        response: { 200: ChannelMemberPage, ...errors },
-      },
-    },
+    route({ params: ChannelIdParams, querystring: PageQuery, response: replies({ 200: ChannelMemberPage }) }),
     (r) => d.channels.members(me(r), r.params.channelId, r.query.limit, r.query.cursor),
   );
 
   app.post(
     '/api/v1/channels/:channelId/members',
-    {
-      ...common,
-      schema: {
-        tags,
-        security,
-        params: ChannelIdParams,
-        body: ChannelMembersBody,
-        response: { 200: Ok, ...errors },
-      },
-    },
+    route({ params: ChannelIdParams, body: ChannelMembersBody, response: replies({ 200: Ok }) }),
     async (r) => {
       await d.channels.addPeople(me(r), r.params.channelId, r.body.userIds);
       return { ok: true as const };
@@ -135,15 +88,10 @@ export async function channelsRoutes(app: App, { ctx, authenticate, queues }: Ro
 
   app.delete(
     '/api/v1/channels/:channelId/members/:userId',
-    {
-      ...common,
-      schema: {
-        tags,
-        security,
-        params: Type.Object({ channelId: Id, userId: Id }, { additionalProperties: false }),
-        response: { 200: Ok, ...errors },
-      },
-    },
+    route({
+      params: Type.Object({ channelId: Id, userId: Id }, { additionalProperties: false }),
+      response: replies({ 200: Ok }),
+    }),
     async (r) => {
       await d.channels.removePerson(me(r), r.params.channelId, r.params.userId);
       return { ok: true as const };
@@ -152,85 +100,47 @@ export async function channelsRoutes(app: App, { ctx, authenticate, queues }: Ro
 
   app.get(
     '/api/v1/channels/:channelId/messages',
-    {
-      ...common,
-      schema: {
-        tags,
-        security,
-        params: ChannelIdParams,
-        querystring: HistoryQuery,
-        response: { 200: HistoryPage, ...errors },
-      },
-    },
+    route({ params: ChannelIdParams, querystring: HistoryQuery, response: replies({ 200: HistoryPage }) }),
     (r) => d.messages.history(me(r), r.params.channelId, r.query),
   );
 
   app.get(
     '/api/v1/channels/:channelId/pins',
-    { ...common, schema: { tags, security, params: ChannelIdParams, response: { 200: PinList, ...errors } } },
+    route({ params: ChannelIdParams, response: replies({ 200: PinList }) }),
     async (r) => ({ items: await d.pins.list(me(r), r.params.channelId) }),
   );
 
   app.post(
     '/api/v1/channels/:channelId/mutes',
-    {
-      ...common,
-      schema: {
-        tags,
-        security,
-        params: ChannelIdParams,
-        body: MuteBody,
-        response: { 200: Type.Object({ until: Type.String() }), ...errors },
-      },
-    },
+    route({
+      params: ChannelIdParams,
+      body: MuteBody,
+      response: replies({ 200: Type.Object({ until: Type.String() }) }),
+    }),
     (r) => d.moderation.mute(me(r), r.params.channelId, r.body.userId, r.body.minutes),
   );
 
   app.get(
     '/api/v1/messages/:messageId/thread',
-    {
-      ...common,
-      schema: {
-        tags,
-        security,
-        params: MessageIdParams,
-        querystring: ThreadQuery,
-        response: { 200: ThreadView, ...errors },
-      },
-    },
+    route({ params: MessageIdParams, querystring: ThreadQuery, response: replies({ 200: ThreadView }) }),
     (r) => d.threads.view(me(r), r.params.messageId, r.query),
   );
 
   app.put(
     '/api/v1/messages/:messageId/follow',
-    {
-      ...common,
-      schema: {
-        tags,
-        security,
-        params: MessageIdParams,
-        body: FollowBody,
-        response: { 200: FollowBody, ...errors },
-      },
-    },
+    route({ params: MessageIdParams, body: FollowBody, response: replies({ 200: FollowBody }) }),
     (r) => d.threads.follow(me(r), r.params.messageId, r.body.following),
   );
 
   app.get(
     '/api/v1/messages/:messageId/edits',
-    {
-      ...common,
-      schema: { tags, security, params: MessageIdParams, response: { 200: MessageEdits, ...errors } },
-    },
+    route({ params: MessageIdParams, response: replies({ 200: MessageEdits }) }),
     async (r) => ({ items: await d.messages.edits(me(r), r.params.messageId) }),
   );
 
   app.post(
     '/api/v1/messages/:messageId/reports',
-    {
-      ...common,
-      schema: { tags, security, params: MessageIdParams, body: ReportBody, response: { 200: Ok, ...errors } },
-    },
+    route({ params: MessageIdParams, body: ReportBody, response: replies({ 200: Ok }) }),
     async (r) => {
       await d.moderation.report(me(r), r.params.messageId, r.body.reason);
       return { ok: true as const };
@@ -239,7 +149,7 @@ export async function channelsRoutes(app: App, { ctx, authenticate, queues }: Ro
 
   app.post(
     '/api/v1/messages/:messageId/hide',
-    { ...common, schema: { tags, security, params: MessageIdParams, response: { 200: Ok, ...errors } } },
+    route({ params: MessageIdParams, response: replies({ 200: Ok }) }),
     async (r) => {
       await d.moderation.hide(me(r), r.params.messageId);
       return { ok: true as const };
@@ -248,25 +158,13 @@ export async function channelsRoutes(app: App, { ctx, authenticate, queues }: Ro
 
   app.get(
     '/api/v1/moderation/reports',
-    {
-      ...common,
-      schema: { tags, security, querystring: ReportsQuery, response: { 200: ReportPage, ...errors } },
-    },
+    route({ querystring: ReportsQuery, response: replies({ 200: ReportPage }) }),
     (r) => d.moderation.reports(me(r), r.query),
   );
 
   app.post(
     '/api/v1/moderation/reports/:messageId/resolve',
-    {
-      ...common,
-      schema: {
-        tags,
-        security,
-        params: MessageIdParams,
-        body: ResolveReportBody,
-        response: { 200: Ok, ...errors },
-      },
-    },
+    route({ params: MessageIdParams, body: ResolveReportBody, response: replies({ 200: Ok }) }),
     async (r) => {
       await d.moderation.resolve(me(r), r.params.messageId, r.body.action);
       return { ok: true as const };
@@ -275,10 +173,7 @@ export async function channelsRoutes(app: App, { ctx, authenticate, queues }: Ro
 
   app.get(
     '/api/v1/search/messages',
-    {
-      ...common,
-      schema: { tags, security, querystring: SearchQuery, response: { 200: SearchPage, ...errors } },
-    },
+    route({ querystring: SearchQuery, response: replies({ 200: SearchPage }) }),
     (r) => d.search.search(me(r), r.query),
   );
 
@@ -293,18 +188,15 @@ export async function channelsRoutes(app: App, { ctx, authenticate, queues }: Ro
   app.post(
     '/api/v1/channels/:channelId/attachments',
     {
-      ...common,
-      bodyLimit: ChannelLimits.attachmentMaxBytes + 1,
-      schema: {
-        tags,
-        security,
+      ...route({
         params: ChannelIdParams,
         querystring: Type.Object(
           { name: Type.String({ minLength: 1, maxLength: 200 }) },
           { additionalProperties: false },
         ),
-        response: { 201: Attachment, ...errors, 413: ErrorBody, 415: ErrorBody },
-      },
+        response: replies({ 201: Attachment, 413: ErrorBody, 415: ErrorBody }),
+      }),
+      bodyLimit: ChannelLimits.attachmentMaxBytes + 1,
     },
     async (r, reply) => {
       const body = Buffer.isBuffer(r.body) ? r.body : Buffer.alloc(0);
@@ -317,15 +209,10 @@ export async function channelsRoutes(app: App, { ctx, authenticate, queues }: Ro
 
   app.get(
     '/api/v1/attachments/:id',
-    {
-      ...common,
-      schema: {
-        tags,
-        security,
-        params: Type.Object({ id: Id }, { additionalProperties: false }),
-        querystring: Type.Object({ thumb: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
-      },
-    },
+    route({
+      params: Type.Object({ id: Id }, { additionalProperties: false }),
+      querystring: Type.Object({ thumb: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+    }),
     async (r, reply) => {
       const { stream, doc, mime } = await d.attachments.open(me(r), r.params.id, r.query.thumb === true);
       const inline = mime.startsWith('image/') || mime === 'application/pdf';

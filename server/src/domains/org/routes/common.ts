@@ -1,36 +1,11 @@
-import { ErrorBody } from '@zhibu/shared';
-import type { FastifyRequest, FastifySchema } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../context.js';
 import { actorOf } from '../../../http/authenticate.js';
-import type { RouteDeps } from '../../../http/route-deps.js';
 import { type BranchRef, ensure, type Scope, scopeOf } from '../../permissions/index.js';
 import type { BranchDoc } from '../docs.js';
 import type { OrgService } from '../service.js';
 
-/** Error responses every authenticated org route may give. */
-export const errors = {
-  400: ErrorBody,
-  401: ErrorBody,
-  403: ErrorBody,
-  404: ErrorBody,
-  409: ErrorBody,
-} as const;
-
-export const secured = [{ bearer: [] }];
-
-/**
- * Options of an authenticated org route: `authenticate` on request, the OpenAPI tags and bearer security,
- * then the route's own schema (params, query, body, response…). `route({ params: IdParams, … })`.
- */
-export const routeOptions =
-  (authenticate: RouteDeps['authenticate'], tags: string[]) =>
-  <S extends FastifySchema>(schema: S) => ({
-    onRequest: authenticate,
-    schema: { tags, security: secured, ...schema },
-  });
-
-/** The success responses of a route plus the errors every org route may give: `replies({ 200: Grid })`. */
-export const replies = <R extends Record<number, unknown>>(ok: R) => ({ ...ok, ...errors });
+export { errorReplies as errors, replies, routeOptions, secured } from '../../../http/route-options.js';
 
 /** The scope of the signed-in user; routes pass it to a permission predicate before delegating. */
 export const scope = (ctx: AppContext, request: FastifyRequest) => scopeOf(ctx, request);
