@@ -13,13 +13,13 @@
  * document with 20,000 edits (connect → synced, after it left memory). The same load runs against the
  * stock server of y-websocket 2.1 (`y-websocket-v2/bin/server.cjs`, yjs 13), and the ratios are printed.
  * The last line is one JSON object.
- * Flags: --docs N --editors N --active N --seconds N --edits N (cold-load edits).
+ * Flags: --docs N --editors N --active N --seconds N --edits N (cold-load edits) --stock-first.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -87,6 +87,18 @@ function storageCpuSeconds(): number {
     }
   }
   return total;
+}
+
+/** Busy and total jiffies of the whole machine (every core), from /proc/stat. */
+function machineJiffies(): { busy: number; total: number } {
+  const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '')
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  const total = fields.reduce((a, b) => a + b, 0);
+  const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
+  return { busy: total - idle, total };
 }
 
 function rssKiB(pid: number): number {
@@ -354,7 +366,9 @@ async function runLoad(target: Target) {
   const cpu0 = cpuSeconds(target.pid);
   const gen0 = process.cpuUsage();
   const storage0 = storageCpuSeconds();
+  const machine0 = machineJiffies();
   await sleep(SECONDS * 1000);
+  const machine1 = machineJiffies();
   const storage1 = storageCpuSeconds();
   const cpu1 = cpuSeconds(target.pid);
   const gen1 = process.cpuUsage(gen0);
@@ -383,6 +397,9 @@ async function runLoad(target: Target) {
     rssPerDocKiB: (rssLoaded - rssWarm) / (DOCS - warm),
     generatorCpuPercent: ((gen1.user + gen1.system) / 1e6 / SECONDS) * 100,
     storageCpuPercent: ((storage1 - storage0) / SECONDS) * 100,
+    /** How busy the whole machine was (all cores, everyone's processes): above ~90% every figure is bounded by it. */
+    machineBusyPercent:
+      ((machine1.busy - machine0.busy) / Math.max(1, machine1.total - machine0.total)) * 100,
     generatorEld: {
       p50: loopDelay.percentile(50) / 1e6,
       p99: loopDelay.percentile(99) / 1e6,
@@ -533,22 +550,27 @@ async function main(): Promise<void> {
     log(
       `load: ${DOCS} documents × ${EDITORS} editors, ${UPDATES_PER_SEC} updates/s + ${AWARENESS_PER_SEC} awareness/s per document, ${SECONDS} s measured`,
     );
-    const oursResult = await runLoad({
+    const oursTarget: Target = {
       name: 'zhibu',
       pid: ours.pid ?? 0,
       serverUrl: `ws://127.0.0.1:${ourPort}/collab`,
       room: (i) => docs[i]!,
       params: (i, j) => ({ token: tokenOf(i, j) }),
       eldFile: eldFile('zhibu'),
-    });
-    const stockResult = await runLoad({
+    };
+    const stockTarget: Target = {
       name: 'stock',
       pid: stock.pid ?? 0,
       serverUrl: `ws://127.0.0.1:${stockPort}`,
       room: (i) => `bench-${i}`,
       params: () => ({}),
       eldFile: eldFile('stock'),
-    });
+    };
+    // --stock-first swaps the order, to tell a difference between the servers from a change of the machine.
+    const stockFirst = process.argv.includes('--stock-first');
+    const stockEarly = stockFirst ? await runLoad(stockTarget) : null;
+    const oursResult = await runLoad(oursTarget);
+    const stockResult = stockEarly ?? (await runLoad(stockTarget));
 
     // Cold load: 20,000 single-character edits, the document leaves memory, then one client opens it.
     const coldName = docs[DOCS]!;
@@ -615,6 +637,11 @@ async function main(): Promise<void> {
       `storage CPU (%)    ${f(oursResult.storageCpuPercent).padStart(6)} ${f(stockResult.storageCpuPercent).padStart(10)}   (FerretDB + PostgreSQL + Redis, shared)`,
     );
     log(
+      `machine busy (%)   ${f(oursResult.machineBusyPercent).padStart(6)} ${f(stockResult.machineBusyPercent).padStart(10)}   (all cores, all processes; load average ${loadavg()
+        .map((n) => n.toFixed(1))
+        .join(' ')})`,
+    );
+    log(
       `CPU/update (ms)  ${f(oursResult.cpuMsPerUpdate).padStart(8)} ${f(stockResult.cpuMsPerUpdate).padStart(10)}`,
     );
     log(`server CPU (%)   ${f(oursResult.cpuPercent).padStart(8)} ${f(stockResult.cpuPercent).padStart(10)}`);
@@ -648,6 +675,8 @@ async function main(): Promise<void> {
         stockServerLoopDelayP99Ms: stockResult.serverEld?.p99 ?? null,
         generatorLoopDelayP99Ms: Number(f(oursResult.generatorEld.p99)),
         generatorCpuPercent: Number(f(oursResult.generatorCpuPercent)),
+        machineBusyPercent: Number(f(oursResult.machineBusyPercent)),
+        stockMachineBusyPercent: Number(f(stockResult.machineBusyPercent)),
         docs: DOCS,
         editors: EDITORS,
         activeProviders: Math.min(EDITORS, ACTIVE),

@@ -171,7 +171,8 @@ export function createUpdateStore(ctx: AppContext) {
         // that the snapshot's deletions of template content resolve and garbage-collect.
         const merge = found.filter((r) => r.clock !== TEMPLATE_CLOCK);
         if (merge.length < 2) return 0;
-        const doc = new Y.Doc();
+        // A given guid: the default is a UUID drawn from 31 separate random reads, which showed in profiles.
+        const doc = new Y.Doc({ guid: docId.toHexString() });
         doc.transact(() => {
           for (const r of found) for (const part of r.parts) Y.applyUpdate(doc, bytesOf(part));
         });
