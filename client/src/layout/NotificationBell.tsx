@@ -35,8 +35,11 @@ export function NotificationBell() {
     const socket = getSocket();
     const onNotification = () => void client.invalidateQueries({ queryKey: notificationKeys.all });
     socket.on('notification', onNotification);
+    // Live pushes are not replayed after a gap: on every (re)connect, read the count and list again.
+    socket.on('connect', onNotification);
     return () => {
       socket.off('notification', onNotification);
+      socket.off('connect', onNotification);
     };
   }, [client]);
 
