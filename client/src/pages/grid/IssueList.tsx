@@ -54,8 +54,11 @@ export default function IssueList({
     const socket = getSocket();
     const refresh = () => void queryClient.invalidateQueries({ queryKey: gridKeys.all });
     socket.on(GRID_ISSUE_EVENT, refresh);
+    // Live events are not replayed after a gap: read the lists again on every (re)connect.
+    socket.on('connect', refresh);
     return () => {
       socket.off(GRID_ISSUE_EVENT, refresh);
+      socket.off('connect', refresh);
     };
   }, [queryClient]);
 
