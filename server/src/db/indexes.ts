@@ -37,7 +37,11 @@ export const collectionIndexes: Record<string, IndexDescription[]> = {
   /** `_id` "<gridId>:<userId>". */
   grid_workers: [{ key: { gridId: 1 } }, { key: { userId: 1 } }],
   // ----- invitations -----
-  invitations: [{ key: { tokenHash: 1 }, unique: true }, { key: { branchId: 1, _id: 1 } }],
+  invitations: [
+    { key: { tokenHash: 1 }, unique: true },
+    { key: { branchId: 1, _id: 1 } },
+    { key: { inviteeUserId: 1, _id: -1 } },
+  ],
   /** `_id` = invitation id: the one insert that wins is the one acceptance (single use). */
   invitation_acceptances: [{ key: { branchId: 1 } }],
   /** `_id` = invitation id. */

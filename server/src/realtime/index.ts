@@ -220,6 +220,12 @@ export async function attachRealtime(app: App, ctx: AppContext, deps: RouteDeps)
         }
         const { before, after } = await track(presence.set(userId, socket.id, 'online'));
         onPresenceChange(userId, before, after);
+        if (socket.disconnected) {
+          // It left during the lookups above: its disconnect cleared presence before this set it.
+          const gone = await track(presence.set(userId, socket.id, null));
+          onPresenceChange(userId, gone.before, gone.after);
+          return;
+        }
         socket.emit('hello', { protocolVersion: PROTOCOL_VERSION, userId, recovered: socket.recovered });
       } catch (error) {
         ctx.log.warn({ err: error, userId }, 'socket setup failed; disconnecting');
