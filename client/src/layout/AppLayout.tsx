@@ -1,4 +1,4 @@
-import { LogoutOutlined, MailOutlined, UserOutlined } from '@ant-design/icons';
+import { LogoutOutlined, MailOutlined, UsergroupAddOutlined, UserOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import { Avatar, Dropdown, Layout, Menu, Space, Spin, Typography } from 'antd';
 import { Suspense, useMemo, useState } from 'react';
@@ -92,6 +92,12 @@ export function AppLayout() {
                     icon: <MailOutlined />,
                     label: t('grid:digestEmail.menu'),
                     onClick: () => setEditingEmail(true),
+                  },
+                  {
+                    key: 'invitations',
+                    icon: <UsergroupAddOutlined />,
+                    label: t('invite:title'),
+                    onClick: () => void navigate('/invitations'),
                   },
                   {
                     key: 'logout',
