@@ -158,3 +158,28 @@ test('an admin draws a grid as a list of coordinates; a located report lands in 
   expect(reported.status()).toBe(201);
   expect((await reported.json()).gridId).toBe(org.grid.id);
 });
+
+test('a resident gives an e-mail address for the daily reminder digest from the user menu', async ({
+  browser,
+  request,
+}) => {
+  const suffix = Date.now().toString(36).slice(-5);
+  const org = await setUp(request, `m${suffix}`);
+  const page = await newPage(browser);
+  await signIn(page, org.resident.username, org.resident.password);
+  await page.getByTestId('user-menu').hover();
+  await page.getByRole('menuitem', { name: '提醒邮箱' }).click();
+  const field = page.getByTestId('my-email');
+  await field.fill('laozhang@');
+  await page.getByRole('button', { name: /保\s*存/ }).click();
+  await expect(page.getByText('请输入有效的邮箱地址')).toBeVisible();
+  await field.fill('laozhang@example.org');
+  await page.getByRole('button', { name: /保\s*存/ }).click();
+  await expect(field).toBeHidden();
+
+  const login = await request.post('/api/v1/auth/login', { data: org.resident });
+  const me = await request.get('/api/v1/me', {
+    headers: { authorization: `Bearer ${(await login.json()).accessToken as string}` },
+  });
+  expect((await me.json()).email).toBe('laozhang@example.org');
+});
