@@ -200,6 +200,59 @@ describe('authorization', () => {
   });
 });
 
+describe('live access changes', () => {
+  it('a role change closes the user’s connections on both processes with ACCESS_READ, then ACCESS_WRITE; the providers reconnect with the new rights', async () => {
+    const secretary = await f.buildMember({ role: 'secretary' });
+    const leader = await f.buildMember({ branchId: secretary.branchId, role: 'committeeMember' });
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/documents',
+      headers: secretary.user.headers,
+      payload: { kind: 'minutes', branchId: secretary.branchId, title: '支委会会议记录' },
+    });
+    const doc = res.json() as { id: string; docName: string };
+    const submitted = await ctx.app.inject({
+      method: 'POST',
+      url: `/api/v1/documents/${doc.id}/lifecycle`,
+      headers: secretary.user.headers,
+      payload: { action: 'submit' },
+    });
+    expect(submitted.statusCode).toBe(200);
+    // Submitted minutes: only the branch leaders write. The committee member is one, for now.
+    const onA = open(portA, doc.docName, leader.user.token);
+    const onB = open(portB, doc.docName, leader.user.token);
+    const watcher = open(portA, doc.docName, secretary.user.token);
+    await Promise.all([synced(onA), synced(onB), synced(watcher)]);
+    appendParagraph(onB.doc, '支委写入');
+    await until(() => paragraphs(watcher.doc).includes('支委写入'), 'the leader writes');
+
+    const branch = await f.org.tree.branchDoc(secretary.branchId);
+    await f.org.members.update(branch, leader.user.id, { role: 'member' }, null);
+    await until(
+      () =>
+        onA.closes.includes(CollabCloseCodes.ACCESS_READ) &&
+        onB.closes.includes(CollabCloseCodes.ACCESS_READ),
+      'both connections told ACCESS_READ',
+    );
+    await Promise.all([synced(onA), synced(onB)]);
+    appendParagraph(onA.doc, '降为党员后的修改');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(paragraphs(watcher.doc)).not.toContain('降为党员后的修改');
+    expect(watcher.closes).toEqual([]);
+
+    await f.org.members.update(branch, leader.user.id, { role: 'committeeMember' }, null);
+    await until(
+      () =>
+        onA.closes.includes(CollabCloseCodes.ACCESS_WRITE) &&
+        onB.closes.includes(CollabCloseCodes.ACCESS_WRITE),
+      'both connections told ACCESS_WRITE',
+    );
+    await Promise.all([synced(onA), synced(onB)]);
+    appendParagraph(onB.doc, '恢复支委后的修改');
+    await until(() => paragraphs(watcher.doc).includes('恢复支委后的修改'), 'writes count again');
+  });
+});
+
 describe('connection limit per user', () => {
   /** A raw connection that the server accepted (its first frame, sync step 1, arrived). */
   async function accepted(port: number, path: string) {
