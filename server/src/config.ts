@@ -34,6 +34,7 @@ export const ConfigSchema = Type.Object({
   CLIENT_DIST: Type.Optional(Type.String({ description: 'Folder of the built web client to serve' })),
   TRUST_PROXY: Type.Boolean({ default: false }),
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
+  SMTP_FROM: Type.String({ minLength: 3, maxLength: 200, default: 'Zhibu 云支部 <noreply@zhibu.local>' }),
   /** Co-edited documents (/collab): caps, write-behind, unload grace, compaction, automatic versions. */
   COLLAB_MAX_DOC_BYTES: Type.Integer({ minimum: 1024, maximum: 3_500_000, default: 2_000_000 }),
   COLLAB_MAX_UPDATE_BYTES: Type.Integer({ minimum: 1024, maximum: 2_000_000, default: 512_000 }),

@@ -78,7 +78,9 @@ export async function sendDailyDigest(
   const byUser = new Map<string, string[]>();
   for (const n of unread) {
     const id = n.userId.toHexString();
-    byUser.set(id, [...(byUser.get(id) ?? []), n.title]);
+    const titles = byUser.get(id);
+    if (titles) titles.push(n.title);
+    else byUser.set(id, [n.title]);
   }
   const sent = ctx.db.collection<{ _id: string; userId: ObjectId; to: string; at: Date }>('digest_emails');
   let emails = 0;
@@ -106,6 +108,7 @@ export async function sendDailyDigest(
         displayName: user.displayName,
         titles,
         appUrl: ctx.config.PUBLIC_URL,
+        from: ctx.config.SMTP_FROM,
       }),
     );
     try {
