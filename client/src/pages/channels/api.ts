@@ -12,8 +12,8 @@ import type {
   ThreadView,
   UpdateChannelBody,
 } from '@zhibu/shared';
-import { ApiError, api, refreshSession } from '../../api/http';
-import { getAccessToken } from '../../api/session';
+import { fileObjectUrl, uploadFile } from '../../api/files';
+import { api } from '../../api/http';
 
 export const channelKeys = {
   all: ['channels'] as const,
@@ -58,34 +58,12 @@ export const channelsApi = {
 };
 
 /** Uploads a file as the raw request body (the server stores it in GridFS and makes a thumbnail). */
-export async function uploadAttachment(channelId: string, file: File): Promise<Attachment> {
-  const send = () =>
-    fetch(`/api/v1/channels/${channelId}/attachments?name=${encodeURIComponent(file.name)}`, {
-      method: 'POST',
-      headers: {
-        'content-type': file.type || 'application/octet-stream',
-        authorization: `Bearer ${getAccessToken() ?? ''}`,
-      },
-      body: file,
-    });
-  let response = await send();
-  if (response.status === 401 && (await refreshSession())) response = await send();
-  const body = (await response.json().catch(() => null)) as
-    | (Attachment & { code?: string; message?: string })
-    | null;
-  if (!response.ok)
-    throw new ApiError(response.status, body?.code ?? 'INTERNAL', body?.message ?? response.statusText);
-  return body as Attachment;
-}
+export const uploadAttachment = (channelId: string, file: File) =>
+  uploadFile<Attachment>(
+    `/api/v1/channels/${channelId}/attachments?name=${encodeURIComponent(file.name)}`,
+    file,
+  );
 
 /** Fetches a protected file (or its thumbnail) with the bearer token and returns an object URL. */
-export async function attachmentUrl(id: string, thumb: boolean): Promise<string> {
-  const get = () =>
-    fetch(`/api/v1/attachments/${id}${thumb ? '?thumb=true' : ''}`, {
-      headers: { authorization: `Bearer ${getAccessToken() ?? ''}` },
-    });
-  let response = await get();
-  if (response.status === 401 && (await refreshSession())) response = await get();
-  if (!response.ok) throw new ApiError(response.status, 'NOT_FOUND', response.statusText);
-  return URL.createObjectURL(await response.blob());
-}
+export const attachmentUrl = (id: string, thumb: boolean) =>
+  fileObjectUrl(`/api/v1/attachments/${id}${thumb ? '?thumb=true' : ''}`);

@@ -4,41 +4,14 @@ import { App, Button, Image, Space } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useErrorMessage } from '../../api/errors';
-import { ApiError, refreshSession } from '../../api/http';
-import { getAccessToken } from '../../api/session';
+import { fileObjectUrl, uploadFile } from '../../api/files';
 
 /** Uploads one photo as the raw request body; the server decodes it, strips metadata and makes a thumbnail. */
-export async function uploadGridPhoto(file: File): Promise<GridPhoto> {
-  const send = () =>
-    fetch('/api/v1/grid/photos', {
-      method: 'POST',
-      headers: {
-        'content-type': file.type || 'application/octet-stream',
-        authorization: `Bearer ${getAccessToken() ?? ''}`,
-      },
-      body: file,
-    });
-  let response = await send();
-  if (response.status === 401 && (await refreshSession())) response = await send();
-  const body = (await response.json().catch(() => null)) as
-    | (GridPhoto & { code?: string; message?: string })
-    | null;
-  if (!response.ok)
-    throw new ApiError(response.status, body?.code ?? 'INTERNAL', body?.message ?? response.statusText);
-  return body as GridPhoto;
-}
+export const uploadGridPhoto = (file: File) => uploadFile<GridPhoto>('/api/v1/grid/photos', file);
 
 /** A protected photo (or its thumbnail) fetched with the bearer token, as an object URL. */
-export async function gridPhotoUrl(id: string, thumb: boolean): Promise<string> {
-  const get = () =>
-    fetch(`/api/v1/grid/photos/${encodeURIComponent(id)}${thumb ? '?thumb=true' : ''}`, {
-      headers: { authorization: `Bearer ${getAccessToken() ?? ''}` },
-    });
-  let response = await get();
-  if (response.status === 401 && (await refreshSession())) response = await get();
-  if (!response.ok) throw new ApiError(response.status, 'NOT_FOUND', response.statusText);
-  return URL.createObjectURL(await response.blob());
-}
+export const gridPhotoUrl = (id: string, thumb: boolean) =>
+  fileObjectUrl(`/api/v1/grid/photos/${encodeURIComponent(id)}${thumb ? '?thumb=true' : ''}`);
 
 /** Loads an object URL for a photo while mounted (revoked on unmount). */
 function usePhotoUrl(id: string | null, thumb: boolean): string | null {
