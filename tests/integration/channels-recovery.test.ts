@@ -5,7 +5,6 @@ import { io } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BuiltUser } from '../support/factories.js';
 import {
-  branchChannelOf,
   type ChatSocket,
   clientId,
   closeSockets,
@@ -15,14 +14,15 @@ import {
   emitAck,
   listen,
   sleep,
-  startChat,
+  type startChat,
+  startTwoProcesses,
   waitFor,
 } from './channels.fixtures.js';
 
 // Two server processes on one database and Redis prefix, and a TCP "load balancer" in front of them that
 // can send a client's next connection to the other process (or refuse it, as during a restart).
+let two: Awaited<ReturnType<typeof startTwoProcesses>>;
 let t: Awaited<ReturnType<typeof startChat>>;
-let second: Awaited<ReturnType<typeof buildApp>>;
 let url2: string;
 let secretary: BuiltUser;
 let alice: BuiltUser;
@@ -135,25 +135,15 @@ async function send(sender: ChatSocket, text: string): Promise<Message> {
 const ofChannel = (events: ChannelEvent[]) => events.filter((e) => e.channelId === channelId);
 
 beforeAll(async () => {
-  t = await startChat('chanrecov');
-  second = await buildApp(t.config);
-  url2 = await listen(second);
-  const branch = await t.f.buildBranch();
-  branchId = branch.id;
-  secretary = (await t.f.buildMember({ branchId, role: 'secretary' })).user;
-  alice = (await t.f.buildMember({ branchId })).user;
-  bob = (await t.f.buildMember({ branchId })).user;
-  channelId = (await branchChannelOf(t.app, alice.headers, branchId)).id;
+  two = await startTwoProcesses('chanrecov');
+  ({ t, url2, secretary, alice, bob, branchId, channelId } = two);
 });
 afterEach(async () => {
   closeSockets();
   for (const s of clients.splice(0)) s.disconnect();
   await Promise.all(balancers.splice(0).map((b) => b.close()));
 });
-afterAll(async () => {
-  await second.close();
-  await t.close();
-});
+afterAll(() => two.close());
 
 describe('connection state recovery across processes', () => {
   it('replays every missed message, edit, delete and reaction once, in order, on the other process', async () => {

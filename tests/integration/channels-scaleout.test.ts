@@ -1,22 +1,22 @@
-import { buildApp } from '@zhibu/server';
+import type { buildApp } from '@zhibu/server';
 import type { Message } from '@zhibu/shared';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BuiltUser } from '../support/factories.js';
 import {
-  branchChannelOf,
   clientId,
   closeSockets,
   collect,
   collectEvents,
   connect,
   emitAck,
-  listen,
   sleep,
-  startChat,
+  type startChat,
+  startTwoProcesses,
   waitFor,
 } from './channels.fixtures.js';
 
 // Two server processes' worth of state: two apps built on the same database and Redis prefix.
+let two: Awaited<ReturnType<typeof startTwoProcesses>>;
 let t: Awaited<ReturnType<typeof startChat>>;
 let second: Awaited<ReturnType<typeof buildApp>>;
 let url2: string;
@@ -27,21 +27,11 @@ let branchId: string;
 let channelId: string;
 
 beforeAll(async () => {
-  t = await startChat('chanscale');
-  second = await buildApp(t.config);
-  url2 = await listen(second);
-  const branch = await t.f.buildBranch();
-  branchId = branch.id;
-  secretary = (await t.f.buildMember({ branchId, role: 'secretary' })).user;
-  alice = (await t.f.buildMember({ branchId })).user;
-  bob = (await t.f.buildMember({ branchId })).user;
-  channelId = (await branchChannelOf(t.app, alice.headers, branchId)).id;
+  two = await startTwoProcesses('chanscale');
+  ({ t, second, url2, secretary, alice, bob, branchId, channelId } = two);
 });
 afterEach(() => closeSockets());
-afterAll(async () => {
-  await second.close();
-  await t.close();
-});
+afterAll(() => two.close());
 
 describe('two server processes', () => {
   it('delivers messages, edits and reactions sent on one process to a reader on the other', async () => {

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { buildApp } from '@zhibu/server';
 import type {
   Ack,
   ChannelEvent,
@@ -112,4 +113,33 @@ export async function branchChannelOf(app: TestApp, headers: { authorization: st
   );
   if (!channel) throw new Error('branch channel not found');
   return channel;
+}
+
+/**
+ * Two server processes' worth of state (two apps on one database and Redis prefix) and a branch with a
+ * secretary and two members, alice and bob, whose branch channel is `channelId`.
+ */
+export async function startTwoProcesses(label: string) {
+  const t = await startChat(label);
+  const second = await buildApp(t.config);
+  const url2 = await listen(second);
+  const branchId = (await t.f.buildBranch()).id;
+  const secretary = (await t.f.buildMember({ branchId, role: 'secretary' })).user;
+  const alice = (await t.f.buildMember({ branchId })).user;
+  const bob = (await t.f.buildMember({ branchId })).user;
+  const channelId = (await branchChannelOf(t.app, alice.headers, branchId)).id;
+  return {
+    t,
+    second,
+    url2,
+    branchId,
+    secretary,
+    alice,
+    bob,
+    channelId,
+    async close() {
+      await second.close();
+      await t.close();
+    },
+  };
 }
