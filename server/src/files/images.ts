@@ -12,6 +12,19 @@ const MIME_OF_FORMAT: Record<string, string> = {
   gif: 'image/gif',
 };
 
+/** The WebP thumbnail of an image, upright; throws ATTACHMENT_TYPE when the image cannot be decoded. */
+export async function makeThumbnail(data: Buffer): Promise<Buffer> {
+  try {
+    return await sharp(data, { limitInputPixels: MAX_INPUT_PIXELS })
+      .rotate()
+      .resize(THUMBNAIL_PX, THUMBNAIL_PX, { fit: 'inside', withoutEnlargement: true })
+      .webp({ quality: 75 })
+      .toBuffer();
+  } catch {
+    throw new AppError('ATTACHMENT_TYPE', 'The image cannot be read');
+  }
+}
+
 export interface CheckedImage {
   mime: string;
   width: number;
@@ -46,10 +59,7 @@ export async function checkImage(data: Buffer, accepted: readonly string[]): Pro
             ? upright().webp({ quality: 90 })
             : upright();
     const { data: clean, info } = await encoded.toBuffer({ resolveWithObject: true });
-    const thumbnail = await upright()
-      .resize(THUMBNAIL_PX, THUMBNAIL_PX, { fit: 'inside', withoutEnlargement: true })
-      .webp({ quality: 75 })
-      .toBuffer();
+    const thumbnail = await makeThumbnail(data);
     return { mime, width: info.width, height: info.height, clean, thumbnail };
   } catch {
     throw new AppError('ATTACHMENT_TYPE', 'The image cannot be read');

@@ -1,8 +1,9 @@
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { type Attachment, AttachmentMimeTypes, ChannelLimits } from '@zhibu/shared';
-import { GridFSBucket, ObjectId } from 'mongodb';
-import sharp from 'sharp';
+import { ObjectId } from 'mongodb';
 import type { AppContext } from '../../context.js';
+import { createFileStore } from '../../files/gridfs.js';
+import { makeThumbnail } from '../../files/images.js';
 import { AppError } from '../../http/app-error.js';
 import type { AccessCache } from './access.js';
 import { type AttachmentDoc, type Collections, GRIDFS_BUCKET } from './model.js';
@@ -24,18 +25,7 @@ const toAttachment = (d: AttachmentDoc): Attachment => ({
  * Downloads are authorized by read access to the channel.
  */
 export function createAttachmentsService(ctx: AppContext, cols: Collections, access: AccessCache) {
-  const bucket = new GridFSBucket(ctx.db, { bucketName: GRIDFS_BUCKET });
-
-  async function put(data: Buffer, filename: string, contentType: string): Promise<ObjectId> {
-    const id = new ObjectId();
-    await new Promise<void>((resolve, reject) => {
-      const stream = bucket.openUploadStreamWithId(id, filename, { metadata: { contentType } });
-      stream.on('error', reject);
-      stream.on('finish', () => resolve());
-      stream.end(data);
-    });
-    return id;
-  }
+  const files = createFileStore(ctx.db, GRIDFS_BUCKET);
 
   return {
     async upload(
@@ -52,25 +42,14 @@ export function createAttachmentsService(ctx: AppContext, cols: Collections, acc
       if (!ACCEPTED.has(type)) throw new AppError('ATTACHMENT_TYPE');
       if (data.length === 0) throw new AppError('VALIDATION_FAILED', 'The file is empty');
       if (data.length > ChannelLimits.attachmentMaxBytes) throw new AppError('ATTACHMENT_TOO_LARGE');
-      let thumb: Buffer | null = null;
-      if (IMAGE.has(type)) {
-        try {
-          thumb = await sharp(data, { limitInputPixels: 50_000_000 })
-            .rotate()
-            .resize(320, 320, { fit: 'inside', withoutEnlargement: true })
-            .webp({ quality: 75 })
-            .toBuffer();
-        } catch {
-          throw new AppError('ATTACHMENT_TYPE', 'The image cannot be read');
-        }
-      }
+      const thumb = IMAGE.has(type) ? await makeThumbnail(data) : null;
       const safeName =
         [...name]
           .map((ch) => (ch < ' ' || ch === '/' || ch === '\\' ? '_' : ch))
           .join('')
           .slice(0, 200) || 'file';
-      const fileId = await put(data, safeName, type);
-      const thumbId = thumb ? await put(thumb, `thumb-${safeName}.webp`, 'image/webp') : null;
+      const fileId = await files.put(data, safeName, type);
+      const thumbId = thumb ? await files.put(thumb, `thumb-${safeName}.webp`, 'image/webp') : null;
       const doc: AttachmentDoc = {
         _id: new ObjectId(),
         channelId: channel._id,
@@ -100,8 +79,7 @@ export function createAttachmentsService(ctx: AppContext, cols: Collections, acc
         throw new AppError('NOT_FOUND', 'No such file');
       const fileId = thumbnail ? doc.thumbId : doc.fileId;
       if (!fileId) throw new AppError('NOT_FOUND', 'No thumbnail');
-      const stream = bucket.openDownloadStream(fileId);
-      return { stream: Readable.from(stream), doc, mime: thumbnail ? 'image/webp' : doc.mime };
+      return { stream: files.open(fileId), doc, mime: thumbnail ? 'image/webp' : doc.mime };
     },
   };
 }
