@@ -81,3 +81,27 @@ export function writeErrorCodes(error: unknown): Map<number, number | undefined>
   const list = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
   return new Map(list.map((w) => [w.index, typeof w.code === 'number' ? w.code : undefined]));
 }
+
+/**
+ * One unordered insertMany as the outcomes of a batch: each item `value`, except those the unique indexes
+ * refused (`onDuplicate` gives that item's outcome) and those that failed otherwise (that error). Throws
+ * when the write failed as a whole.
+ */
+export async function insertManyOutcomes<T, R>(
+  insert: (docs: T[]) => Promise<unknown>,
+  docs: T[],
+  value: R,
+  onDuplicate: () => Outcome<R>,
+): Promise<Outcome<R>[]> {
+  try {
+    await insert(docs);
+    return docs.map(() => ({ ok: true, value }));
+  } catch (error) {
+    const failed = writeErrorCodes(error);
+    if (!failed) throw error;
+    return docs.map((_, i): Outcome<R> => {
+      if (!failed.has(i)) return { ok: true, value };
+      return failed.get(i) === 11000 ? onDuplicate() : { ok: false, error };
+    });
+  }
+}

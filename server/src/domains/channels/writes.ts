@@ -1,4 +1,4 @@
-import { createBatcher, type Outcome, writeErrorCodes } from '../../db/batch.js';
+import { createBatcher, insertManyOutcomes } from '../../db/batch.js';
 import { isDuplicateKey } from '../../db/mongo.js';
 import type { Collections, MentionDoc, MessageDoc } from './model.js';
 
@@ -14,32 +14,11 @@ export class DuplicateItem extends Error {
 export const isDuplicate = (error: unknown): boolean =>
   error instanceof DuplicateItem || isDuplicateKey(error);
 
-const OK: Outcome<void> = { ok: true, value: undefined };
-
 /**
  * Inserts per insertMany: one statement on FerretDB; small enough that a batch finishes quickly and that
  * an unordered insert's per-item errors stay cheap to sort out.
  */
 const MAX_BATCH = 50;
-
-/** Outcomes of an unordered insertMany: duplicates as `onDuplicate` says, any other item error as is. */
-async function insertAll<T extends object>(
-  insert: (docs: T[]) => Promise<unknown>,
-  docs: T[],
-  onDuplicate: () => Outcome<void>,
-): Promise<Outcome<void>[]> {
-  try {
-    await insert(docs);
-    return docs.map(() => OK);
-  } catch (error) {
-    const failed = writeErrorCodes(error);
-    if (!failed) throw error;
-    return docs.map((_, i): Outcome<void> => {
-      if (!failed.has(i)) return OK;
-      return failed.get(i) === 11000 ? onDuplicate() : { ok: false, error };
-    });
-  }
-}
 
 /**
  * Group commit of the send path (FerretDB takes about 1 ms per single insert, far less per document of an
@@ -52,9 +31,10 @@ export function createMessageWrites(cols: Collections, options: { maxInFlight?: 
   const maxInFlight = options.maxInFlight ?? 3;
   const messages = createBatcher<MessageDoc, void>(
     (docs) =>
-      insertAll(
+      insertManyOutcomes(
         (d) => cols.messages.insertMany(d, { ordered: false }),
         docs,
+        undefined,
         () => ({ ok: false, error: new DuplicateItem() }),
       ),
     { maxBatch: MAX_BATCH, maxInFlight },
@@ -62,10 +42,11 @@ export function createMessageWrites(cols: Collections, options: { maxInFlight?: 
   // A mention's `_id` is "<messageId>:<userId>": a duplicate is the same mention written before.
   const mentions = createBatcher<MentionDoc, void>(
     (docs) =>
-      insertAll(
+      insertManyOutcomes(
         (d) => cols.mentions.insertMany(d, { ordered: false }),
         docs,
-        () => OK,
+        undefined,
+        () => ({ ok: true, value: undefined }),
       ),
     { maxBatch: MAX_BATCH, maxInFlight: 1 },
   );

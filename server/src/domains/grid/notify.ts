@@ -1,6 +1,6 @@
 import { NOTIFICATION_EVENT } from '@zhibu/shared';
 import { ObjectId } from 'mongodb';
-import { createBatcher, type Outcome, writeErrorCodes } from '../../db/batch.js';
+import { createBatcher, insertManyOutcomes } from '../../db/batch.js';
 import { createLivePublisher } from '../../realtime/live.js';
 import { type NotificationDoc, notificationsCollection, toNotification } from '../notifications/repo.js';
 import type { NotificationsContext } from '../notifications/service.js';
@@ -35,19 +35,16 @@ export function createNotifier(ctx: NotificationsContext): Notifier {
   // Live pushes go through the live bridge (server/src/realtime/live.ts), from the API or a worker alike.
   const live = createLivePublisher(ctx.redis, ctx.config.REDIS_PREFIX);
   const inserts = createBatcher<NotificationDoc, boolean>(
-    async (docs) => {
-      try {
-        await coll.insertMany(docs, { ordered: false });
-        return docs.map(() => ({ ok: true, value: true }));
-      } catch (error) {
-        const failed = writeErrorCodes(error);
-        if (!failed) throw error;
-        return docs.map((_, i): Outcome<boolean> => {
-          if (!failed.has(i)) return { ok: true, value: true };
-          return failed.get(i) === 11000 ? { ok: true, value: false } : { ok: false, error };
-        });
-      }
-    },
+    (docs) =>
+      insertManyOutcomes(
+        (d) => coll.insertMany(d, { ordered: false }),
+        docs,
+        true,
+        () => ({
+          ok: true,
+          value: false,
+        }),
+      ),
     { maxBatch: INSERT_BATCH },
   );
   return {

@@ -1,6 +1,6 @@
 import type { GridEvent, GridEventData } from '@zhibu/shared';
 import { type Collection, type Db, type Filter, ObjectId } from 'mongodb';
-import { createBatcher, type Outcome, writeErrorCodes } from '../../db/batch.js';
+import { createBatcher, insertManyOutcomes } from '../../db/batch.js';
 import { isDuplicateKey } from '../../db/mongo.js';
 import type { IssueState } from './projection.js';
 
@@ -51,8 +51,6 @@ export const toEvent = (doc: GridEventDoc): GridEvent => ({
 
 export type GridRepo = ReturnType<typeof createGridRepo>;
 
-const OK: Outcome<void> = { ok: true, value: undefined };
-
 /** Inserts per insertMany: one statement on FerretDB, kept small enough that a retry item by item is short. */
 export const INSERT_BATCH = 50;
 
@@ -66,19 +64,16 @@ export function createGridRepo(db: Db) {
    * writers of one version land in the same batch.
    */
   const eventWrites = createBatcher<GridEventDoc, void>(
-    async (docs) => {
-      try {
-        await events.insertMany(docs, { ordered: false });
-        return docs.map(() => OK);
-      } catch (error) {
-        const failed = writeErrorCodes(error);
-        if (!failed) throw error;
-        return docs.map((_, i): Outcome<void> => {
-          if (!failed.has(i)) return OK;
-          return { ok: false, error: failed.get(i) === 11000 ? new VersionConflict() : error };
-        });
-      }
-    },
+    (docs) =>
+      insertManyOutcomes(
+        (d) => events.insertMany(d, { ordered: false }),
+        docs,
+        undefined,
+        () => ({
+          ok: false,
+          error: new VersionConflict(),
+        }),
+      ),
     { maxBatch: INSERT_BATCH },
   );
 
