@@ -2,7 +2,7 @@
  * `npm run bench -- collab`: the collaboration server under load, against the stock y-websocket server.
  *
  * Load: 50 documents × 10 editors, 10 document updates/s per document plus 5 awareness updates/s per
- * document. Per document, 2 editors are stock y-websocket 3.1 providers (they send the edits and apply every
+ * document, each document on its own offset rhythm (not all at once). Per document, 2 editors are stock y-websocket 3.1 providers (they send the edits and apply every
  * remote update) and the other 8 are listeners: raw sockets that speak the protocol's handshake and their
  * awareness but time each relayed edit by finding its mark in the frame instead of applying it. With 500
  * full providers the load generator's own event loop (one process, the same machine) was slower than
@@ -75,17 +75,24 @@ function cpuSeconds(pid: number): number {
  * whatever else runs, so only the difference between the two servers' windows means much: the stock
  * server stores nothing, ours writes every update within a second.
  */
-function storageCpuSeconds(): number {
-  let total = 0;
+function storageCpuSeconds(): Map<number, number> {
+  const byPid = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const comm = readFileSync(`/proc/${entry}/comm`, 'utf8');
-      if (/^(ferretdb|postgres|redis)/.test(comm)) total += cpuSeconds(Number(entry));
+      if (/^(ferretdb|postgres|redis)/.test(comm)) byPid.set(Number(entry), cpuSeconds(Number(entry)));
     } catch {
       // the process ended meanwhile
     }
   }
+  return byPid;
+}
+
+/** CPU seconds the storage processes used between two samples (a PostgreSQL backend may come or go). */
+function storageCpuBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, seconds] of after) total += seconds - (before.get(pid) ?? 0);
   return total;
 }
 
@@ -323,10 +330,29 @@ async function runLoad(target: Target) {
   };
 
   let updates = 0;
-  let seq = 0;
-  const tick = (ms: number, fn: () => void) => setInterval(fn, ms);
-  const edit = tick(1000 / UPDATES_PER_SEC, () => {
-    for (const [i, row] of editors.entries()) {
+  // Each document keeps its own rhythm, offset from the others (people do not type in lockstep): one timer
+  // per document and kind, the first tick of document i at i/DOCS of the period. A single timer for all
+  // documents would hit both servers with bursts of 50 updates at once, every period.
+  const timers: ReturnType<typeof setInterval>[] = [];
+  const starts: ReturnType<typeof setTimeout>[] = [];
+  const everyDoc = (ms: number, fn: (i: number) => void) => {
+    for (let i = 0; i < editors.length; i++) {
+      starts.push(
+        setTimeout(
+          () => {
+            fn(i);
+            timers.push(setInterval(() => fn(i), ms));
+          },
+          (ms * i) / editors.length,
+        ),
+      );
+    }
+  };
+  const seqOf = new Array<number>(editors.length).fill(0);
+  everyDoc(1000 / UPDATES_PER_SEC, (i) => {
+    const row = editors[i]!;
+    const seq = seqOf[i]!++;
+    {
       const e = row[seq % row.length]!;
       const p = paragraphOf(e.doc);
       const mark = `BM<${i}:${seq}>`;
@@ -340,11 +366,12 @@ async function runLoad(target: Target) {
         e.doc.getArray<string>('bench').push([mark]);
       });
     }
-    seq += 1;
   });
-  let aw = 0;
-  const awareness = tick(1000 / AWARENESS_PER_SEC, () => {
-    for (const [i, row] of editors.entries()) {
+  const awOf = new Array<number>(editors.length).fill(0);
+  everyDoc(1000 / AWARENESS_PER_SEC, (i) => {
+    const row = editors[i]!;
+    const aw = awOf[i]!++;
+    {
       const j = aw % EDITORS;
       const cursor = { anchor: aw, head: aw + 1 };
       if (j < row.length) row[j]!.provider.awareness.setLocalStateField('cursor', cursor);
@@ -354,7 +381,6 @@ async function runLoad(target: Target) {
         sendAwareness(l);
       }
     }
-    aw += 1;
   });
 
   await sleep(2000);
@@ -375,8 +401,8 @@ async function runLoad(target: Target) {
   loopDelay.disable();
   const serverEld = await readEld(target);
   measuring = false;
-  clearInterval(edit);
-  clearInterval(awareness);
+  for (const t of starts) clearTimeout(t);
+  for (const t of timers) clearInterval(t);
   await sleep(1000);
   for (const row of editors) for (const e of row) e.provider.destroy();
   for (const row of listeners) for (const l of row) l.ws.close();
@@ -396,7 +422,7 @@ async function runLoad(target: Target) {
     cpuPercent: ((cpu1 - cpu0) / SECONDS) * 100,
     rssPerDocKiB: (rssLoaded - rssWarm) / (DOCS - warm),
     generatorCpuPercent: ((gen1.user + gen1.system) / 1e6 / SECONDS) * 100,
-    storageCpuPercent: ((storage1 - storage0) / SECONDS) * 100,
+    storageCpuPercent: (storageCpuBetween(storage0, storage1) / SECONDS) * 100,
     /** How busy the whole machine was (all cores, everyone's processes): above ~90% every figure is bounded by it. */
     machineBusyPercent:
       ((machine1.busy - machine0.busy) / Math.max(1, machine1.total - machine0.total)) * 100,
