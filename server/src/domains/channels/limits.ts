@@ -1,6 +1,7 @@
 import { ChannelLimits } from '@zhibu/shared';
 import type { Redis } from 'ioredis';
 import type { ObjectId } from 'mongodb';
+import { redisScript } from '../../db/redis-script.js';
 import { AppError } from '../../http/app-error.js';
 import type { UserAccess } from './access.js';
 import type { ChannelDoc } from './model.js';
@@ -41,6 +42,7 @@ for i = 4, #KEYS do
 end
 for i = 4, #KEYS do out[#out + 1] = redis.call('INCR', KEYS[i]) end
 return out`;
+const admit = redisScript(ADMIT);
 
 const CLAIM_TTL_SECONDS = 86_400;
 
@@ -77,19 +79,17 @@ export function createSendLimits(redis: Redis, prefix: string, now: () => Date) 
       const rateKey = `${prefix}:rate:send:${userId.toHexString()}:${window}`;
       const slowKey = `${prefix}:slow:${channel._id.toHexString()}:${userId.toHexString()}`;
       const slow = channel.slowModeSeconds > 0 && !exempt ? channel.slowModeSeconds : 0;
-      const reply = (await redis.eval(
-        ADMIT,
-        3 + counterKeys.length,
-        claim,
-        rateKey,
-        slowKey,
-        ...counterKeys,
-        userId.toHexString(),
-        String(CLAIM_TTL_SECONDS),
-        mode,
-        String(ChannelLimits.sendRateWindowSeconds * 2),
-        String(ChannelLimits.sendRatePerWindow),
-        String(slow),
+      const reply = (await admit(
+        redis,
+        [claim, rateKey, slowKey, ...counterKeys],
+        [
+          userId.toHexString(),
+          String(CLAIM_TTL_SECONDS),
+          mode,
+          String(ChannelLimits.sendRateWindowSeconds * 2),
+          String(ChannelLimits.sendRatePerWindow),
+          String(slow),
+        ],
       )) as number[];
       const verdict = Number(reply[0]);
       if (verdict === -1) return { verdict: 'duplicate' };

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { redisScript } from '../../db/redis-script.js';
 import type { IssueState } from './projection.js';
 
 /** Set only when newer than what is there (atomic in Redis, unlike a filtered update on FerretDB). */
@@ -8,6 +9,8 @@ if cur and tonumber(cur) >= tonumber(ARGV[1]) then return 0 end
 redis.call('HSET', KEYS[1], 'v', ARGV[1], 's', ARGV[2])
 redis.call('EXPIRE', KEYS[1], ARGV[3])
 return 1`;
+
+const setIfNewer = redisScript(SET_IF_NEWER);
 
 /** A cached state stays this long after its last write: issues being worked on stay warm. */
 const TTL_S = 2 * 86_400;
@@ -29,7 +32,7 @@ export function createStateCache(redis: Redis, redisPrefix: string) {
       return state.id === issueId && Number.isInteger(state.version) ? state : null;
     },
     async put(state: IssueState): Promise<void> {
-      await redis.eval(SET_IF_NEWER, 1, key(state.id), String(state.version), JSON.stringify(state), TTL_S);
+      await setIfNewer(redis, [key(state.id)], [String(state.version), JSON.stringify(state), String(TTL_S)]);
     },
   };
 }
