@@ -1,20 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect, type Page, type Route, test } from '@playwright/test';
+import { signIn } from './support/session.js';
 import { E2E_ADMIN, root } from './support/stack.js';
 
 const screenshots = path.join(root, 'test-results', 'screenshots');
-
-async function signIn(page: Page, username: string, password: string) {
-  await page.goto('/login');
-  await page.getByLabel('用户名或手机号').fill(username);
-  await page.getByLabel('密码').fill(password);
-  await page
-    .getByRole('button', { name: '登 录' })
-    .or(page.getByRole('button', { name: '登录' }))
-    .click();
-  await expect(page.getByTestId('main-nav')).toBeVisible();
-}
 
 /** The signed-in user's unread count, straight from the API (not from the page's cache). */
 async function unreadFromApi(page: Page): Promise<number> {

@@ -1,16 +1,6 @@
-import { expect, type Page, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { signIn } from './support/session.js';
 import { E2E_ADMIN } from './support/stack.js';
-
-async function signIn(page: Page, username: string, password: string) {
-  await page.goto('/login');
-  await page.getByLabel('用户名或手机号').fill(username);
-  await page.getByLabel('密码').fill(password);
-  await page
-    .getByRole('button', { name: '登 录' })
-    .or(page.getByRole('button', { name: '登录' }))
-    .click();
-  await expect(page.getByTestId('main-nav')).toBeVisible();
-}
 
 test('a lazy page whose chunk is gone (after a redeploy) reloads once, then shows a friendly error with a reload button', async ({
   page,
