@@ -6,34 +6,19 @@ import {
   type MessageEdit,
 } from '@zhibu/shared';
 import { type Filter, ObjectId } from 'mongodb';
-import type { AppContext } from '../../context.js';
 import { isDuplicateKey } from '../../db/mongo.js';
 import { AppError } from '../../http/app-error.js';
-import type { AccessCache } from './access.js';
-import type { ChannelsService } from './channels.js';
-import { type Counters, seqKey } from './counters.js';
-import type { EventLog } from './events.js';
-import type { createSendLimits } from './limits.js';
+import { seqKey } from './counters.js';
 import { parseMentions } from './mentions.js';
-import type { Collections, MessageDoc } from './model.js';
+import type { MessageDoc } from './model.js';
 import { indexTerms } from './ngrams.js';
-import type { Presenter } from './present.js';
 import type { ReadStateService } from './read-state.js';
-import { createSender } from './send.js';
+import { createSender, type SendDeps } from './send.js';
 import { createMessageWrites } from './writes.js';
 
-export interface MessageDeps {
-  ctx: AppContext;
-  cols: Collections;
-  access: AccessCache;
-  counters: Counters;
-  events: EventLog;
-  channels: ChannelsService;
-  presenter: Presenter;
+/** What sending needs (its batched writes are made here), plus the read state. */
+export interface MessageDeps extends Omit<SendDeps, 'writes'> {
   reads: ReadStateService;
-  limits: ReturnType<typeof createSendLimits>;
-  /** Enqueues the mention / followed-thread notifications of a new message (workers deliver them). */
-  enqueueNotifications: (messageId: string) => Promise<void>;
 }
 
 export function createMessagesService(deps: MessageDeps) {
