@@ -40,7 +40,7 @@ const opts = {
   bigRate: flag('big-rate', 50),
   bigDuration: flag('big-duration', 15),
 };
-/** `--profile <dir>`: CPU profiles of both servers during the saturated phase (`<system>-saturated.cpuprofile`). */
+/** `--profile <dir>`: CPU profiles of both servers in the saturated and big-room phases (`<system>-<phase>.cpuprofile`). */
 const profileDir = (() => {
   const i = process.argv.indexOf('--profile');
   return i >= 0 ? (process.argv[i + 1] ?? null) : null;
@@ -72,14 +72,7 @@ class ServerProcess {
   static async start(mode: 'ours' | 'bare', env: Record<string, string>): Promise<ServerProcess> {
     const child = spawn(
       process.execPath,
-      [
-        '--expose-gc',
-        '--import',
-        'tsx',
-        '--conditions=@zhibu/source',
-        path.join(here, '_chat-server.ts'),
-        mode,
-      ],
+      ['--expose-gc', '--import', 'tsx', path.join(here, '_chat-server.ts'), mode],
       { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
     );
     const port = await new Promise<number>((resolve, reject) => {
@@ -515,6 +508,7 @@ async function measure(server: ServerProcess, system: System, frameEvent: string
     `  idle memory per connection: ${memoryPerConnKb.toFixed(1)} KB (heap+external ${(live(before) / 2 ** 20).toFixed(0)} → ` +
       `${(live(after) / 2 ** 20).toFixed(0)} MB; RSS ${(before.rss / 2 ** 20).toFixed(0)} → ${(after.rss / 2 ** 20).toFixed(0)} MB)`,
   );
+  if (profileDir) await server.profile('start');
   const bigResult = await runPhase({
     server,
     receiver,
@@ -524,6 +518,11 @@ async function measure(server: ServerProcess, system: System, frameEvent: string
     seconds: opts.bigDuration,
     inflight: 0,
   });
+  if (profileDir) {
+    const file = path.join(profileDir, `${system.name}-big-room.cpuprofile`);
+    await server.profile('stop', file);
+    log(`  CPU profile of the big-room phase: ${file}`);
+  }
   report('big room', bigResult);
   for (const c of big.clients) c.close();
   return { steady, saturated, big: bigResult, memoryPerConnKb };

@@ -11,7 +11,8 @@
  * server CPU per document update (from /proc of the server process), the event-loop delay of each server
  * (bench/_eld-probe.mjs) and of the generator, RSS per loaded document, and the cold-load time of a
  * document with 20,000 edits (connect → synced, after it left memory). The same load runs against the
- * stock server of y-websocket 2.1 (`y-websocket-v2/bin/server.cjs`, yjs 13), and the ratios are printed.
+ * stock server of y-websocket 2.1 (`y-websocket-v2/bin/server.cjs`, yjs 13), and the ratios are printed. Our
+ * server runs compiled (`server/dist/main.js`, built by `npm run bench`), as `npm start` and the image run it.
  * The last line is one JSON object.
  * Flags: --docs N --editors N --active N --seconds N --edits N (cold-load edits) --stock-first.
  */
@@ -484,15 +485,11 @@ async function main(): Promise<void> {
     // Both servers carry the same event-loop probe.
     const probe = ['--import', pathToFileURL(path.join(root, 'bench/_eld-probe.mjs')).href];
     const eldFile = (name: string) => path.join(tmpdir(), `${id}-${name}-eld.json`);
-    const ours = spawn(
-      process.execPath,
-      [...profile, ...probe, '--import', 'tsx', '--conditions=@zhibu/source', 'server/src/main.ts'],
-      {
-        cwd: root,
-        env: { ...env, BENCH_ELD_FILE: eldFile('zhibu') },
-        stdio: ['ignore', 'ignore', 'inherit'],
-      },
-    );
+    const ours = spawn(process.execPath, [...profile, ...probe, 'server/dist/main.js'], {
+      cwd: root,
+      env: { ...env, BENCH_ELD_FILE: eldFile('zhibu') },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     children.push(ours);
     const stock = spawn(
       process.execPath,
