@@ -1,4 +1,5 @@
 import type { GridIssue, GridPhoto } from '@zhibu/shared';
+import { ObjectId } from 'mongodb';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp } from '../support/app.js';
@@ -244,6 +245,57 @@ describe('verification photos', () => {
       photos: [staffPhoto.id],
     });
     expect(own.photos).toEqual([staffPhoto.id]);
+  });
+});
+
+describe('a report cut short by a crash', () => {
+  it('names its issue from the start, and the daily purge frees photos whose report never came to exist', async () => {
+    const photos = workers.rt.grid.photos;
+    const uses = ctx.app.ctx.db.collection('grid_photo_uses');
+    // A report that completed: its photo's use names the issue and is settled.
+    const kept = await uploadOk(w.resident2, '#13c2c2');
+    const issue = await api.report(w.resident2, {
+      category: 'opinion',
+      title: '建议修路灯',
+      photos: [kept.id],
+    });
+    expect(await uses.findOne({ _id: new ObjectId(kept.id) })).toMatchObject({
+      issueId: issue.id,
+      settled: true,
+    });
+
+    // The process died after taking the photo for a new issue and before writing that issue's event.
+    const lost = await uploadOk(w.resident2, '#eb2f96');
+    await photos.claim(w.resident2.id, [lost.id], new ObjectId().toHexString());
+    // … or after writing the event and before settling the claim.
+    const late = await uploadOk(w.resident2, '#fa8c16');
+    const lateIssue = await api.report(w.resident2, {
+      category: 'opinion',
+      title: '建议修台阶',
+      photos: [late.id],
+    });
+    await uses.updateOne({ _id: new ObjectId(late.id) }, { $set: { settled: false } });
+
+    // Meanwhile the photo is taken; a fresh claim is left alone by the purge.
+    const retry = {
+      category: 'opinion',
+      title: '建议修路灯',
+      description: 'x',
+      address: 'x',
+      photos: [lost.id],
+    };
+    expect((await api.call('POST', '/api/v1/grid/issues', w.resident2, retry)).statusCode).toBe(409);
+    expect(await photos.releaseOrphans(new Date(Date.now() - 60_000))).toBe(0);
+
+    expect(await photos.releaseOrphans(new Date(Date.now() + 60_000))).toBe(1);
+    expect(await uses.findOne({ _id: new ObjectId(late.id) })).toMatchObject({
+      issueId: lateIssue.id,
+      settled: true,
+    });
+    // The freed photo is its owner's to use again.
+    const again = await api.call('POST', '/api/v1/grid/issues', w.resident2, retry);
+    expect(again.statusCode, again.body).toBe(201);
+    expect((again.json() as GridIssue).photos).toEqual([lost.id]);
   });
 });
 

@@ -75,7 +75,7 @@ export const collectionIndexes: Record<string, IndexDescription[]> = {
   /** Report and verification photos (files in the `grid_files` GridFS bucket); written once by the uploader. */
   grid_photos: [{ key: { uploaderId: 1 } }, { key: { used: 1, createdAt: 1 } }],
   /** `_id` = photo id: the unique `_id` decides which issue gets a photo; `issueId` set by that claimant. */
-  grid_photo_uses: [{ key: { issueId: 1 } }],
+  grid_photo_uses: [{ key: { issueId: 1 } }, { key: { settled: 1, at: 1 } }],
   /** `_id` = "digest_<day>_<userId>": a daily digest e-mail, recorded once it is sent. */
   digest_emails: [],
   /** `_id` = issue id: a legal question is published once. */

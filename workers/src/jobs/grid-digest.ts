@@ -15,11 +15,15 @@ export function gridDigestProcessor(rt: GridRuntime, enqueueDigest: (day: string
       const cal = rt.grid.core.calendar;
       const yesterday = cal.dayOf(new Date(rt.ctx.now().getTime() - 86_400_000));
       await enqueueDigest(yesterday);
-      // The same daily tick removes photo uploads that no report or verification took within two days.
+      // The same daily tick frees photos claimed by a report whose process died before writing it, then
+      // removes photo uploads that no report or verification took within two days.
+      const releasedPhotos = await rt.grid.photos.releaseOrphans(
+        new Date(rt.ctx.now().getTime() - 3_600_000),
+      );
       const purgedPhotos = await rt.grid.photos.purgeUnused(
         new Date(rt.ctx.now().getTime() - UNUSED_PHOTO_DAYS * 86_400_000),
       );
-      return { enqueued: yesterday, purgedPhotos };
+      return { enqueued: yesterday, releasedPhotos, purgedPhotos };
     }
     if (!Value.Check(gridDigestJob.payload, job.data))
       throw new UnrecoverableError('invalid gridDigest payload');

@@ -119,9 +119,11 @@ export function createGridCore(ctx: AppContext, options: GridCoreOptions) {
     throw new AppError('CONFLICT', 'The issue is changing too fast; try again');
   }
 
-  /** Starts a new issue's log with its `reported` event (version 1). */
-  async function create(data: Extract<GridEventData, { type: 'reported' }>): Promise<IssueState> {
-    const issueId = new ObjectId();
+  /** Starts a new issue's log with its `reported` event (version 1); the id may be chosen beforehand. */
+  async function create(
+    data: Extract<GridEventData, { type: 'reported' }>,
+    issueId = new ObjectId(),
+  ): Promise<IssueState> {
     const event = await repo.append(issueId, 1, data, data.reporterId, ctx.now());
     const state = project([event], calendar);
     await settle(state);

@@ -158,6 +158,7 @@ export function createHandlingService(core: GridCore, routing: RoutingService, p
         await claim?.release();
         return state;
       }
+      await claim?.settle();
       const d = event.data;
       const reassigned =
         d.type === 'handedOver' ||

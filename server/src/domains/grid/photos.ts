@@ -33,13 +33,17 @@ export interface GridPhotoDoc {
 /**
  * The use of a photo by an issue: `_id` is the photo's id, so the unique `_id` decides which report or
  * verification gets a photo when two try at once (FerretDB has no safe compare-and-set on the photo).
- * `claim` is the claimant's random token; `issueId` is set by that claimant once its issue exists.
+ * `claim` is the claimant's random token. `issueId` is known when the claim is made (a report's id is
+ * chosen before its event is written), so a photo is never in use without saying by which issue.
+ * `settled` is false until the claimant's event is written; a claim left unsettled (its process died in
+ * between) is freed by the daily purge when its issue never came to exist. Older records lack the field.
  */
 export interface GridPhotoUseDoc {
   _id: ObjectId;
   claim: string;
   issueId: string | null;
   at: Date;
+  settled?: boolean;
 }
 
 const toPhoto = (d: GridPhotoDoc): GridPhoto => ({
@@ -54,8 +58,8 @@ const PURGE = 'purge';
 const HEIC = new Set(['image/heic', 'image/heif', 'image/heic-sequence', 'image/heif-sequence']);
 
 export interface PhotoClaim {
-  /** Records which issue uses the photos (after the issue's event is written). */
-  bind(issueId: string): Promise<void>;
+  /** The claimant's event is written: the photos are the issue's for good. */
+  settle(): Promise<void>;
   /** Gives the photos back (the report or verification failed). */
   release(): Promise<void>;
 }
@@ -70,6 +74,23 @@ export function createGridPhotos(ctx: AppContext, current: (issueId: string) => 
   const files = createFileStore(ctx.db, GRID_PHOTO_BUCKET);
   const photos: Collection<GridPhotoDoc> = ctx.db.collection('grid_photos');
   const uses: Collection<GridPhotoUseDoc> = ctx.db.collection('grid_photo_uses');
+
+  async function releaseClaim(oids: ObjectId[], claim: string): Promise<void> {
+    if (oids.length === 0) return;
+    const mine = await uses.find({ _id: { $in: oids }, claim }, { projection: { _id: 1 } }).toArray();
+    for (const { _id } of mine) await photos.updateOne({ _id }, { $set: { used: false } });
+    await uses.deleteMany({ _id: { $in: oids }, claim });
+  }
+
+  async function issueExists(issueId: string): Promise<boolean> {
+    try {
+      await current(issueId);
+      return true;
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'NOT_FOUND') return false;
+      throw error;
+    }
+  }
 
   return {
     async upload(userId: string, contentType: string, data: Buffer): Promise<GridPhoto> {
@@ -109,16 +130,11 @@ export function createGridPhotos(ctx: AppContext, current: (issueId: string) => 
      * Takes the photos for one report or verification: each must be the caller's own upload (anything
      * else is "unknown", so ids of other people's photos reveal nothing) and not used by any issue yet.
      */
-    async claim(userId: string, ids: readonly string[], issueId: string | null): Promise<PhotoClaim> {
+    async claim(userId: string, ids: readonly string[], issueId: string): Promise<PhotoClaim> {
       const claim = new ObjectId().toHexString();
       const oids = ids.map((id) => new ObjectId(id));
-      const release = async () => {
-        if (oids.length === 0) return;
-        const mine = await uses.find({ _id: { $in: oids }, claim }, { projection: { _id: 1 } }).toArray();
-        for (const { _id } of mine) await photos.updateOne({ _id }, { $set: { used: false } });
-        await uses.deleteMany({ _id: { $in: oids }, claim });
-      };
-      if (oids.length === 0) return { bind: async () => undefined, release };
+      const release = () => releaseClaim(oids, claim);
+      if (oids.length === 0) return { settle: async () => undefined, release };
       for (const [i, oid] of oids.entries()) {
         const doc = await photos.findOne({ _id: oid }, { projection: { uploaderId: 1 } });
         if (!doc || doc.uploaderId !== userId) {
@@ -129,7 +145,7 @@ export function createGridPhotos(ctx: AppContext, current: (issueId: string) => 
       }
       const at = ctx.now();
       try {
-        for (const _id of oids) await uses.insertOne({ _id, claim, issueId, at });
+        for (const _id of oids) await uses.insertOne({ _id, claim, issueId, at, settled: false });
       } catch (error) {
         await release();
         if (isDuplicateKey(error)) throw new AppError('INVALID_STATE', 'A photo is already used by an issue');
@@ -137,13 +153,33 @@ export function createGridPhotos(ctx: AppContext, current: (issueId: string) => 
       }
       for (const _id of oids) await photos.updateOne({ _id }, { $set: { used: true } });
       return {
-        async bind(id: string) {
-          if (issueId === id) return;
+        async settle() {
           // Only the winner of the claim writes these documents.
-          for (const _id of oids) await uses.updateOne({ _id, claim }, { $set: { issueId: id } });
+          for (const _id of oids) await uses.updateOne({ _id, claim }, { $set: { settled: true } });
         },
         release,
       };
+    },
+
+    /**
+     * Claims older than `before` whose claimant died before settling: settled now when their issue
+     * exists, given back when it never came to exist (the photos can then be used again, or purged).
+     */
+    async releaseOrphans(before: Date, limit = 500): Promise<number> {
+      const stale = await uses
+        .find({ settled: false, at: { $lt: before } })
+        .limit(limit)
+        .toArray();
+      let released = 0;
+      for (const use of stale) {
+        if (use.issueId && (await issueExists(use.issueId))) {
+          await uses.updateOne({ _id: use._id, claim: use.claim }, { $set: { settled: true } });
+          continue;
+        }
+        await releaseClaim([use._id], use.claim);
+        released++;
+      }
+      return released;
     },
 
     /**

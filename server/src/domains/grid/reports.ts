@@ -92,29 +92,33 @@ export function createReportsService(core: GridCore, photos: GridPhotos, areas: 
       if (body.gridId && !(await gridExists(body.gridId))) throw new AppError('NOT_FOUND', 'No such grid');
       const gridId = body.gridId ?? (body.location ? await areas.gridAt(body.location) : null);
       const text = `${body.title}\n${body.description}`;
-      // The photos are taken first (another report may not use them too), bound once the issue exists.
-      const claim = await photos.claim(scope.userId, body.photos, null);
+      // The photos are taken first, for the issue's id chosen now (another report may not use them too).
+      const issueId = new ObjectId();
+      const claim = await photos.claim(scope.userId, body.photos, issueId.toHexString());
       let state: IssueState;
       try {
-        state = await core.create({
-          type: 'reported',
-          category: body.category,
-          title: body.title,
-          description: body.description,
-          gridId,
-          address: body.address,
-          location: body.location ?? null,
-          photos: body.photos,
-          anonymous: body.anonymous,
-          contact: body.contact ?? null,
-          reporterId: scope.userId,
-          suggestedCategory: body.category === 'other' ? suggestCategory(text) : null,
-        });
+        state = await core.create(
+          {
+            type: 'reported',
+            category: body.category,
+            title: body.title,
+            description: body.description,
+            gridId,
+            address: body.address,
+            location: body.location ?? null,
+            photos: body.photos,
+            anonymous: body.anonymous,
+            contact: body.contact ?? null,
+            reporterId: scope.userId,
+            suggestedCategory: body.category === 'other' ? suggestCategory(text) : null,
+          },
+          issueId,
+        );
       } catch (error) {
         await claim.release();
         throw error;
       }
-      await claim.bind(state.id);
+      await claim.settle();
       return state;
     },
 
