@@ -213,7 +213,9 @@ log(`  report→routed p50 ${round(routedP50Ms)} ms, p99 ${round(routedP99Ms)} m
 await routingWorker.close();
 
 // ---- 4. delayed reminder lateness ----
-log(`reminders: ${REMINDERS} delayed jobs due over ${REMINDER_WINDOW_S} s`);
+// Redis checks blocking timeouts `hz` times a second; a delayed job wakes its worker through one.
+const redisHz = Number(((await redis.config('GET', 'hz')) as string[])[1]);
+log(`reminders: ${REMINDERS} delayed jobs due over ${REMINDER_WINDOW_S} s (Redis hz ${redisHz})`);
 const issues = await db
   .collection('grid_issues')
   .find({}, { projection: { _id: 1 } })
@@ -261,6 +263,7 @@ const result = {
   reports: REPORTS,
   concurrency: CONCURRENCY,
   storage: rt.ctx.mongo.isFerret ? 'ferretdb' : 'mongodb',
+  redisHz,
   routedPerSec: round(routedPerSec),
   noopPerSec: round(noopPerSec),
   throughputRatio: round(routedPerSec / noopPerSec, 3),

@@ -150,6 +150,36 @@ function spawnDetached(name: string, command: string, args: string[]): number {
   return child.pid;
 }
 
+/** Sends one command and resolves with the first line of the reply (RESP), or null when none came. */
+function redisCommand(url: string, args: string[], timeoutMs = 1000): Promise<string | null> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: hostname, port: Number(port || 6379) });
+    const done = (reply: string | null) => {
+      socket.destroy();
+      resolve(reply);
+    };
+    socket.setTimeout(timeoutMs, () => done(null));
+    socket.on('error', () => done(null));
+    socket.on('connect', () =>
+      socket.write(`*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`),
+    );
+    socket.on('data', (chunk) => done(chunk.toString().split('\r\n')[0] ?? ''));
+  });
+}
+
+/**
+ * Redis checks blocking-command timeouts `hz` times a second (10 by default), and BullMQ's delayed jobs
+ * (reminders, deadlines) wake their worker through such a timeout: at hz 10 a reminder runs up to 100 ms
+ * late. The development Redis gets hz 100, as docker-compose's does; a REDIS_URL given is left alone.
+ */
+const REDIS_HZ = '100';
+async function tuneRedis(url: string): Promise<void> {
+  const reply = await redisCommand(url, ['CONFIG', 'SET', 'hz', REDIS_HZ]);
+  if (reply !== '+OK')
+    log(`could not set Redis hz ${REDIS_HZ} (${reply ?? 'no answer'}); reminders may run up to 100 ms late`);
+}
+
 async function ensureRedis(started: Started[], previous?: State): Promise<string> {
   const fromEnv = process.env.REDIS_URL;
   if (fromEnv) {
@@ -162,7 +192,10 @@ async function ensureRedis(started: Started[], previous?: State): Promise<string
     return previous.redisUrl;
   }
   const local = 'redis://127.0.0.1:6379';
-  if (await redisAnswers(local)) return local;
+  if (await redisAnswers(local)) {
+    await tuneRedis(local);
+    return local;
+  }
   if (!has('redis-server')) {
     if (process.getuid?.() !== 0)
       throw new Error('redis-server is not installed and we are not root to install it');
@@ -182,6 +215,8 @@ async function ensureRedis(started: Started[], previous?: State): Promise<string
     '',
     '--appendonly',
     'no',
+    '--hz',
+    REDIS_HZ,
   ]);
   const url = `redis://127.0.0.1:${port}`;
   await waitFor(() => redisAnswers(url), 'redis-server', 10_000);
