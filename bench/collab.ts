@@ -14,7 +14,9 @@
  * stock server of y-websocket 2.1 (`y-websocket-v2/bin/server.cjs`, yjs 13), and the ratios are printed. Our
  * server runs compiled (`server/dist/main.js`, built by `npm run bench`), as `npm start` and the image run it.
  * The last line is one JSON object.
- * Flags: --docs N --editors N --active N --seconds N --edits N (cold-load edits) --stock-first.
+ * Each server gets --rounds rounds of --seconds, alternating (A B B A A B): a change of the machine's load
+ * during the run weighs on both; the figures pool all rounds, and each round's CPU ratio is printed too.
+ * Flags: --docs N --editors N --active N --seconds N --rounds N --edits N (cold-load edits) --stock-first.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -44,6 +46,8 @@ const EDITORS = flag('editors', 10);
 const SECONDS = flag('seconds', 10);
 const COLD_EDITS = flag('edits', 20_000);
 const ACTIVE = flag('active', 2);
+/** Measured rounds per server, alternating between the servers. */
+const ROUNDS = Math.max(1, flag('rounds', 3));
 /** Documents per bench user: keeps each user under the per-user connection limit. */
 const DOCS_PER_USER = 17;
 const UPDATES_PER_SEC = 10;
@@ -244,6 +248,53 @@ async function readEld(target: Target): Promise<{ p50: number; p99: number; max:
   }
 }
 
+type LoadResult = Awaited<ReturnType<typeof runLoad>>;
+
+/**
+ * The rounds of one server as one result: latencies pooled, CPU per update over all rounds, RSS per
+ * document from the first round (the stock server keeps documents loaded after their clients leave).
+ */
+function pooled(rounds: LoadResult[]): LoadResult {
+  const first = rounds[0]!;
+  const relay = rounds.flatMap((r) => r.relay).sort((a, b) => a - b);
+  const provider = rounds.flatMap((r) => r.provider).sort((a, b) => a - b);
+  const sum = (f: (r: LoadResult) => number) => rounds.reduce((n, r) => n + f(r), 0);
+  const mean = (f: (r: LoadResult) => number) => sum(f) / rounds.length;
+  const updates = sum((r) => r.updates);
+  const cpuMs = sum((r) => r.cpuMs);
+  const elds = rounds.flatMap((r) => (r.serverEld ? [r.serverEld] : []));
+  return {
+    ...first,
+    relay,
+    provider,
+    cpuMs,
+    updates,
+    relayP50Ms: percentile(relay, 50),
+    relayP99Ms: percentile(relay, 99),
+    samples: relay.length,
+    providerP50Ms: percentile(provider, 50),
+    providerP99Ms: percentile(provider, 99),
+    cpuMsPerUpdate: cpuMs / Math.max(1, updates),
+    cpuPercent: mean((r) => r.cpuPercent),
+    generatorCpuPercent: mean((r) => r.generatorCpuPercent),
+    storageCpuPercent: mean((r) => r.storageCpuPercent),
+    machineBusyPercent: mean((r) => r.machineBusyPercent),
+    generatorEld: {
+      p50: mean((r) => r.generatorEld.p50),
+      p99: mean((r) => r.generatorEld.p99),
+      max: Math.max(...rounds.map((r) => r.generatorEld.max)),
+    },
+    serverEld:
+      elds.length > 0
+        ? {
+            p50: elds.reduce((n, e) => n + e.p50, 0) / elds.length,
+            p99: elds.reduce((n, e) => n + e.p99, 0) / elds.length,
+            max: Math.max(...elds.map((e) => e.max)),
+          }
+        : null,
+  };
+}
+
 /** Runs the load against one server; returns its figures. */
 async function runLoad(target: Target) {
   // Per document: --active N real providers (default 2; they send every edit and apply every remote update)
@@ -413,6 +464,9 @@ async function runLoad(target: Target) {
   // Without listeners (--active = editors) the providers' figures are the relay figures, as before.
   const relay = latencies.length > 0 ? latencies : providerLatencies;
   return {
+    relay,
+    provider: providerLatencies,
+    cpuMs: (cpu1 - cpu0) * 1000,
     relayP50Ms: percentile(relay, 50),
     relayP99Ms: percentile(relay, 99),
     samples: relay.length,
@@ -571,7 +625,7 @@ async function main(): Promise<void> {
     }
 
     log(
-      `load: ${DOCS} documents × ${EDITORS} editors, ${UPDATES_PER_SEC} updates/s + ${AWARENESS_PER_SEC} awareness/s per document, ${SECONDS} s measured`,
+      `load: ${DOCS} documents × ${EDITORS} editors, ${UPDATES_PER_SEC} updates/s + ${AWARENESS_PER_SEC} awareness/s per document, ${SECONDS} s measured per round, ${ROUNDS} rounds per server`,
     );
     const oursTarget: Target = {
       name: 'zhibu',
@@ -589,11 +643,31 @@ async function main(): Promise<void> {
       params: () => ({}),
       eldFile: eldFile('stock'),
     };
-    // --stock-first swaps the order, to tell a difference between the servers from a change of the machine.
+    // ROUNDS rounds per server in the order A B B A A B …, so that a machine getting busier or quieter
+    // during the run weighs on both alike; --stock-first makes the stock server A.
     const stockFirst = process.argv.includes('--stock-first');
-    const stockEarly = stockFirst ? await runLoad(stockTarget) : null;
-    const oursResult = await runLoad(oursTarget);
-    const stockResult = stockEarly ?? (await runLoad(stockTarget));
+    const [a, b] = stockFirst ? [stockTarget, oursTarget] : [oursTarget, stockTarget];
+    const rounds = new Map<Target, LoadResult[]>([
+      [oursTarget, []],
+      [stockTarget, []],
+    ]);
+    for (let k = 0; k < ROUNDS; k++) {
+      for (const target of k % 2 === 0 ? [a, b] : [b, a]) {
+        // The previous round's connections are closed: give the server a moment to see every close (each
+        // user's connections count against the per-user limit until then) and to unload the documents.
+        if (k > 0 || target === b) await sleep(3000);
+        const result = await runLoad(target);
+        rounds.get(target)!.push(result);
+        log(
+          `  round ${k + 1} ${target.name.padEnd(5)}: CPU/update ${result.cpuMsPerUpdate.toFixed(3)} ms, relay p99 ${result.relayP99Ms.toFixed(2)} ms, machine ${result.machineBusyPercent.toFixed(0)}% busy`,
+        );
+      }
+    }
+    const oursResult = pooled(rounds.get(oursTarget)!);
+    const stockResult = pooled(rounds.get(stockTarget)!);
+    const roundRatios = rounds
+      .get(oursTarget)!
+      .map((r, k) => r.cpuMsPerUpdate / rounds.get(stockTarget)![k]!.cpuMsPerUpdate);
 
     // Cold load: 20,000 single-character edits, the document leaves memory, then one client opens it.
     const coldName = docs[DOCS]!;
@@ -676,6 +750,7 @@ async function main(): Promise<void> {
     );
     log(`cold load of ${COLD_EDITS} edits: ${coldSamples.map(f).join(' / ')} ms (median ${f(coldLoadMs)})`);
     const cpuPerUpdateRatio = oursResult.cpuMsPerUpdate / stockResult.cpuMsPerUpdate;
+    log(`CPU/update ratio per round: ${roundRatios.map(f).join(', ')} (all rounds: ${f(cpuPerUpdateRatio)})`);
     log(
       `ratios (zhibu ÷ stock): relay p99 ${f(oursResult.relayP99Ms / stockResult.relayP99Ms)}, CPU/update ${f(cpuPerUpdateRatio)}, RSS/doc ${f(oursResult.rssPerDocKiB / stockResult.rssPerDocKiB)}`,
     );
@@ -694,8 +769,8 @@ async function main(): Promise<void> {
         stockRssPerDocKiB: Number(f(stockResult.rssPerDocKiB)),
         providerRelayP99Ms: Number(f(oursResult.providerP99Ms)),
         stockProviderRelayP99Ms: Number(f(stockResult.providerP99Ms)),
-        serverLoopDelayP99Ms: oursResult.serverEld?.p99 ?? null,
-        stockServerLoopDelayP99Ms: stockResult.serverEld?.p99 ?? null,
+        serverLoopDelayP99Ms: oursResult.serverEld ? Number(f(oursResult.serverEld.p99)) : null,
+        stockServerLoopDelayP99Ms: stockResult.serverEld ? Number(f(stockResult.serverEld.p99)) : null,
         generatorLoopDelayP99Ms: Number(f(oursResult.generatorEld.p99)),
         generatorCpuPercent: Number(f(oursResult.generatorCpuPercent)),
         machineBusyPercent: Number(f(oursResult.machineBusyPercent)),
@@ -704,6 +779,8 @@ async function main(): Promise<void> {
         editors: EDITORS,
         activeProviders: Math.min(EDITORS, ACTIVE),
         updatesMeasured: oursResult.updates,
+        rounds: ROUNDS,
+        cpuPerUpdateRatioPerRound: roundRatios.map((r) => Number(f(r))),
       }),
     );
   } finally {
