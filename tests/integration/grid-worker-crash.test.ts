@@ -5,6 +5,7 @@ import { type Config, gridBullPrefix } from '@zhibu/server';
 import { GridQueues, gridDeadlineJob, gridRouteJob } from '@zhibu/shared';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { ObjectId } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp } from '../support/app.js';
 import { type GridWorld, gridApi, gridWorld, startWorkers, testClock, waitFor } from './grid.fixtures.js';
@@ -156,6 +157,46 @@ describe('workers: crash and duplicate jobs', () => {
       expect(await steps()).toEqual(['warning', 'urge', 'supervision']);
       expect(await notes()).toBe(sent);
       await queue.close();
+    } finally {
+      await workers.close();
+    }
+  }, 60_000);
+
+  it('the sweeper rewrites projections left behind their event log (a crash before the projection write)', async () => {
+    const workers = await startWorkers(ctx.app, { now: clock.now });
+    try {
+      clock.set('2026-11-21T02:00:00.000Z');
+      const issues = [];
+      for (const title of ['井盖松动', '路灯不亮', '栏杆断裂']) {
+        issues.push(await api.report(w.resident, { category: 'hazard', gridId: w.grid1.id, title }));
+      }
+      for (const issue of issues) {
+        await waitFor(async () => (await api.detail(w.resident, issue.id)).status === 'assigned');
+      }
+      // Two projections lost their last writes; the third is current.
+      const projections = db().collection('grid_issues');
+      for (const issue of issues.slice(0, 2)) {
+        await projections.updateOne(
+          { _id: new ObjectId(issue.id) },
+          { $set: { version: 1, status: 'awaitingRouting', 'state.status': 'awaitingRouting' } },
+        );
+      }
+      const statuses = async () =>
+        Promise.all(
+          issues.map(async (issue) => (await projections.findOne({ _id: new ObjectId(issue.id) }))?.status),
+        );
+      expect(await statuses()).toEqual(['awaitingRouting', 'awaitingRouting', 'assigned']);
+
+      const result = await workers.rt.grid.escalation.sweep();
+      expect(result.repaired).toBe(2);
+      expect(await statuses()).toEqual(['assigned', 'assigned', 'assigned']);
+      // The department's inbox (read from the projections) lists all three again.
+      const inbox = await api.call('GET', '/api/v1/grid/issues?view=department', w.safetyStaff);
+      const listed = (inbox.json() as { items: { id: string; status: string }[] }).items;
+      for (const issue of issues) expect(listed.find((i) => i.id === issue.id)?.status).toBe('assigned');
+      // A second sweep finds nothing to repair, and routed nothing twice.
+      expect((await workers.rt.grid.escalation.sweep()).repaired).toBe(0);
+      for (const issue of issues) expect(await routedEvents(issue.id)).toBe(1);
     } finally {
       await workers.close();
     }

@@ -1,9 +1,13 @@
 import type { EscalationStep, GridEventData } from '@zhibu/shared';
 import { gridRouteJob } from '@zhibu/shared';
+import type { ObjectId } from 'mongodb';
 import { isDuplicateKey } from '../../db/mongo.js';
 import type { GridCore } from './core.js';
 import { dueSteps, type PlannedStep, planDeadlines } from './deadlines.js';
 import type { IssueState } from './projection.js';
+
+/** Issues whose projection the sweep checks per read. */
+const SWEEP_CHUNK = 200;
 
 const STEP_ZH: Record<EscalationStep, string> = {
   warning: '即将到期提醒',
@@ -133,18 +137,23 @@ export function createEscalationService(core: GridCore) {
       )
       .limit(5000)
       .toArray();
-    const newest = new Map<string, number>();
+    const newest = new Map<string, { issueId: ObjectId; version: number }>();
     for (const e of recent) {
       const id = e.issueId.toHexString();
-      newest.set(id, Math.max(newest.get(id) ?? 0, e.version));
+      if ((newest.get(id)?.version ?? 0) < e.version)
+        newest.set(id, { issueId: e.issueId, version: e.version });
     }
-    for (const [id, version] of newest) {
-      const cached = await core.repo.issues.findOne(
-        { _id: recent.find((e) => e.issueId.toHexString() === id)!.issueId },
-        { projection: { version: 1 } },
-      );
-      if (!cached || cached.version < version) {
-        const { state } = await core.load(id);
+    // The projections' versions, a few hundred issues per read.
+    const entries = [...newest.values()];
+    for (let i = 0; i < entries.length; i += SWEEP_CHUNK) {
+      const chunk = entries.slice(i, i + SWEEP_CHUNK);
+      const cached = await core.repo.issues
+        .find({ _id: { $in: chunk.map((c) => c.issueId) } }, { projection: { version: 1 } })
+        .toArray();
+      const cachedVersion = new Map(cached.map((d) => [d._id.toHexString(), d.version]));
+      for (const { issueId, version } of chunk) {
+        if ((cachedVersion.get(issueId.toHexString()) ?? 0) >= version) continue;
+        const { state } = await core.load(issueId.toHexString());
         await core.settle(state);
         repaired++;
       }
