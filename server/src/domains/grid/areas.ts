@@ -32,9 +32,27 @@ function toArea(d: GridGeoDoc): GridArea | null {
   return null;
 }
 
+/**
+ * Every area, as reports with coordinates look them up, is read at most every AREAS_CACHE_MS per process:
+ * a located report otherwise reads all polygons. An admin's edit applies to this process at once and to
+ * the others within that time.
+ */
+const AREAS_CACHE_MS = 5000;
+
 /** Grid areas, written only by admins (one document per grid, replaced whole). */
 export function createGridAreas(db: Db) {
   const geo = db.collection<GridGeoDoc>('grid_geo');
+  let cached: { at: number; areas: Promise<GridAreaEntry[]> } | null = null;
+  const invalidate = () => {
+    cached = null;
+  };
+  async function readAll(): Promise<GridAreaEntry[]> {
+    const docs = await geo.find({}).limit(5000).toArray();
+    return docs.flatMap((d) => {
+      const area = toArea(d);
+      return area ? [{ gridId: d._id, area }] : [];
+    });
+  }
   return {
     async get(gridId: string): Promise<GridAreaView> {
       const doc = await geo.findOne({ _id: gridId });
@@ -47,24 +65,28 @@ export function createGridAreas(db: Db) {
       if (exists === 0) throw new AppError('NOT_FOUND', 'No such grid');
       const doc = 'polygon' in area ? { rings: toRings(area.polygon) } : { ...area };
       await geo.replaceOne({ _id: gridId }, doc, { upsert: true });
+      invalidate();
       return { gridId, area };
     },
 
     async clear(gridId: string): Promise<void> {
       await geo.deleteOne({ _id: gridId });
+      invalidate();
     },
 
-    async all(): Promise<GridAreaEntry[]> {
-      const docs = await geo.find({}).limit(5000).toArray();
-      return docs.flatMap((d) => {
-        const area = toArea(d);
-        return area ? [{ gridId: d._id, area }] : [];
-      });
-    },
+    all: readAll,
 
     /** The grid whose area holds the point, if any (see gridAtPoint). */
     async gridAt(point: { lat: number; lng: number }): Promise<string | null> {
-      return gridAtPoint(point, await this.all());
+      if (!cached || Date.now() - cached.at > AREAS_CACHE_MS) {
+        const areas = readAll();
+        cached = { at: Date.now(), areas };
+        // A failed read is not kept: the next report reads again.
+        areas.catch(() => {
+          if (cached?.areas === areas) invalidate();
+        });
+      }
+      return gridAtPoint(point, await cached.areas);
     },
   };
 }
