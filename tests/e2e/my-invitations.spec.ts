@@ -46,3 +46,43 @@ test('a person with an account follows the invitation notification and accepts i
   });
   expect((await mine.json()).items.map((m: { branchId: string }) => m.branchId)).toEqual([branch.id]);
 });
+
+test('a resident who accepts an invitation gets the members’ navigation at once, without signing in again', async ({
+  page,
+  request,
+}) => {
+  const suffix = Date.now().toString(36).slice(-5);
+  const admin = { authorization: `Bearer ${await token(request, E2E_ADMIN.username, E2E_ADMIN.password)}` };
+  const committee = await (
+    await request.post('/api/v1/committees', { headers: admin, data: { name: `居民入支部党委${suffix}` } })
+  ).json();
+  const branch = await (
+    await request.post('/api/v1/branches', {
+      headers: admin,
+      data: { committeeId: committee.id, name: `社区支部${suffix}`, virtual: true },
+    })
+  ).json();
+  const account = { username: `ju_${suffix}`, password: `ju-password-2026` };
+  const registered = await request.post('/api/v1/auth/register', {
+    data: { ...account, displayName: '居民郑六' },
+  });
+  expect(registered.status()).toBe(201);
+  const invited = await request.post(`/api/v1/branches/${branch.id}/invitations`, {
+    headers: admin,
+    data: { displayName: '居民郑六', username: account.username, role: 'member' },
+  });
+  expect(invited.status()).toBe(201);
+
+  await signIn(page, account.username, account.password);
+  const nav = page.getByTestId('main-nav');
+  await expect(nav.getByText('网格事项')).toBeVisible();
+  await expect(nav.getByText('频道')).toHaveCount(0);
+
+  await page.goto('/invitations');
+  await page.getByTestId('my-invitations').getByRole('button', { name: '接受邀请' }).click();
+  await expect(page.getByText(`已加入「${branch.name}」`)).toBeVisible();
+  // The new tokens say member: the navigation has the members' pages, and they open.
+  await nav.getByText('频道').click();
+  await expect(page).toHaveURL(/\/channels/);
+  await expect(page.getByText(`社区支部${suffix}`).first()).toBeVisible({ timeout: 15_000 });
+});

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useErrorMessage } from '../../api/errors';
+import { refreshSession } from '../../api/http';
 import { orgApi } from '../../api/org';
 import { useAuth } from '../../auth/AuthContext';
 import { formatDateTime } from '../../time/dayjs';
@@ -84,6 +85,8 @@ export function InvitePage() {
     setError(null);
     try {
       await orgApi.acceptInvitation(token, {}, true);
+      // A resident who joins a branch becomes a member: new tokens carry the new role.
+      await refreshSession();
       done();
     } catch (e) {
       setError(errorMessage(e));

@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, Empty, List, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useErrorMessage } from '../../api/errors';
+import { refreshSession } from '../../api/http';
 import { orgKeys } from '../../api/org';
 import { formatDateTime } from '../../time/dayjs';
 import { myInvitationKeys, myInvitationsApi } from './api';
@@ -21,6 +22,8 @@ export default function MyInvitationsPage() {
     mutationFn: (id: string) => myInvitationsApi.accept(id),
     onSuccess: async (result) => {
       message.success(t('accepted', { branch: result.branch.name }));
+      // A resident who joins a branch becomes a member: new tokens carry the new role (and the navigation follows).
+      await refreshSession();
       await Promise.all([
         client.invalidateQueries({ queryKey: myInvitationKeys.list }),
         client.invalidateQueries({ queryKey: orgKeys.myMemberships }),
