@@ -40,7 +40,7 @@ const opts = {
   bigRate: flag('big-rate', 50),
   bigDuration: flag('big-duration', 15),
 };
-/** `--profile <dir>`: CPU profiles of both servers in the saturated and big-room phases (`<system>-<phase>.cpuprofile`). */
+/** `--profile <dir>`: CPU profiles of both servers in every phase (`<system>-<phase>.cpuprofile`). */
 const profileDir = (() => {
   const i = process.argv.indexOf('--profile');
   return i >= 0 ? (process.argv[i + 1] ?? null) : null;
@@ -455,6 +455,22 @@ interface SystemResult {
   memoryPerConnKb: number;
 }
 
+/** Runs one phase, under a CPU profile of the server (`<system>-<phase>.cpuprofile`) with --profile. */
+async function profiled<T>(
+  server: ServerProcess,
+  system: string,
+  phase: string,
+  run: () => Promise<T>,
+): Promise<T> {
+  if (!profileDir) return run();
+  await server.profile('start');
+  const result = await run();
+  const file = path.join(profileDir, `${system}-${phase}.cpuprofile`);
+  await server.profile('stop', file);
+  log(`  CPU profile of the ${phase} phase: ${file}`);
+  return result;
+}
+
 async function measure(server: ServerProcess, system: System, frameEvent: string): Promise<SystemResult> {
   const receiver = new Receiver(frameEvent);
   log(`[${system.name}] connecting ${opts.channels} × ${perChannel}…`);
@@ -466,31 +482,29 @@ async function measure(server: ServerProcess, system: System, frameEvent: string
     const group = groups[n % groups.length]!;
     return group.send(group.clients[Math.floor(Math.random() * group.clients.length)]!, n);
   };
-  const steady = await runPhase({
-    server,
-    receiver,
-    audience: perChannel,
-    send: pick,
-    rate: opts.rate,
-    seconds: opts.duration,
-    inflight: 0,
-  });
+  const steady = await profiled(server, system.name, 'steady', () =>
+    runPhase({
+      server,
+      receiver,
+      audience: perChannel,
+      send: pick,
+      rate: opts.rate,
+      seconds: opts.duration,
+      inflight: 0,
+    }),
+  );
   report('steady', steady);
-  if (profileDir) await server.profile('start');
-  const saturated = await runPhase({
-    server,
-    receiver,
-    audience: perChannel,
-    send: pick,
-    rate: null,
-    seconds: opts.saturate,
-    inflight: opts.inflight,
-  });
-  if (profileDir) {
-    const file = path.join(profileDir, `${system.name}-saturated.cpuprofile`);
-    await server.profile('stop', file);
-    log(`  CPU profile of the saturated phase: ${file}`);
-  }
+  const saturated = await profiled(server, system.name, 'saturated', () =>
+    runPhase({
+      server,
+      receiver,
+      audience: perChannel,
+      send: pick,
+      rate: null,
+      seconds: opts.saturate,
+      inflight: opts.inflight,
+    }),
+  );
   report('saturated', saturated);
   for (const g of groups) for (const c of g.clients) c.close();
   await sleep(2000);
@@ -508,21 +522,17 @@ async function measure(server: ServerProcess, system: System, frameEvent: string
     `  idle memory per connection: ${memoryPerConnKb.toFixed(1)} KB (heap+external ${(live(before) / 2 ** 20).toFixed(0)} → ` +
       `${(live(after) / 2 ** 20).toFixed(0)} MB; RSS ${(before.rss / 2 ** 20).toFixed(0)} → ${(after.rss / 2 ** 20).toFixed(0)} MB)`,
   );
-  if (profileDir) await server.profile('start');
-  const bigResult = await runPhase({
-    server,
-    receiver,
-    audience: opts.big,
-    send: (n) => big.send(big.clients[Math.floor(Math.random() * big.clients.length)]!, n),
-    rate: opts.bigRate,
-    seconds: opts.bigDuration,
-    inflight: 0,
-  });
-  if (profileDir) {
-    const file = path.join(profileDir, `${system.name}-big-room.cpuprofile`);
-    await server.profile('stop', file);
-    log(`  CPU profile of the big-room phase: ${file}`);
-  }
+  const bigResult = await profiled(server, system.name, 'big-room', () =>
+    runPhase({
+      server,
+      receiver,
+      audience: opts.big,
+      send: (n) => big.send(big.clients[Math.floor(Math.random() * big.clients.length)]!, n),
+      rate: opts.bigRate,
+      seconds: opts.bigDuration,
+      inflight: 0,
+    }),
+  );
   report('big room', bigResult);
   for (const c of big.clients) c.close();
   return { steady, saturated, big: bigResult, memoryPerConnKb };

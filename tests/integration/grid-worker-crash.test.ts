@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Config, gridBullPrefix } from '@zhibu/server';
-import { GridQueues, gridDeadlineJob, gridRouteJob } from '@zhibu/shared';
+import { type GridIssue, GridQueues, gridDeadlineJob, gridRouteJob } from '@zhibu/shared';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { ObjectId } from 'mongodb';
@@ -166,7 +166,7 @@ describe('workers: crash and duplicate jobs', () => {
     const workers = await startWorkers(ctx.app, { now: clock.now });
     try {
       clock.set('2026-11-21T02:00:00.000Z');
-      const issues = [];
+      const issues: GridIssue[] = [];
       for (const title of ['井盖松动', '路灯不亮', '栏杆断裂']) {
         issues.push(await api.report(w.resident, { category: 'hazard', gridId: w.grid1.id, title }));
       }
