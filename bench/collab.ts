@@ -16,6 +16,7 @@
  * The last line is one JSON object.
  * Each server gets --rounds rounds of --seconds, alternating (A B B A A B): a change of the machine's load
  * during the run weighs on both; the figures pool all rounds, and each round's CPU ratio is printed too.
+ * Every round starts when both servers are idle (the previous round's unloading and compaction done).
  * Flags: --docs N --editors N --active N --seconds N --rounds N --edits N (cold-load edits) --stock-first.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -73,6 +74,22 @@ function cpuSeconds(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+}
+
+/**
+ * Waits until the server process has been idle for a second (under 2% of a core), at most 60 s: each round
+ * starts from a quiet server, so that the background work of the previous round's end (documents unloaded,
+ * their last writes and compaction) is not counted as the next round's per-update cost.
+ */
+async function quiet(pid: number): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  let before = cpuSeconds(pid);
+  while (Date.now() < deadline) {
+    await sleep(1000);
+    const now = cpuSeconds(pid);
+    if (now - before < 0.02) return;
+    before = now;
+  }
 }
 
 /**
@@ -532,7 +549,7 @@ async function main(): Promise<void> {
     COLLAB_UNLOAD_GRACE_MS: '500',
   };
   try {
-    // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of our server (where the time goes).
+    // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each server (where the time goes).
     const profile = process.env.BENCH_CPU_PROF
       ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
       : [];
@@ -547,7 +564,7 @@ async function main(): Promise<void> {
     children.push(ours);
     const stock = spawn(
       process.execPath,
-      [...probe, path.join(root, 'node_modules/y-websocket-v2/bin/server.cjs')],
+      [...profile, ...probe, path.join(root, 'node_modules/y-websocket-v2/bin/server.cjs')],
       {
         cwd: root,
         env: { ...inherited, HOST: '127.0.0.1', PORT: String(stockPort), BENCH_ELD_FILE: eldFile('stock') },
@@ -656,6 +673,8 @@ async function main(): Promise<void> {
         // The previous round's connections are closed: give the server a moment to see every close (each
         // user's connections count against the per-user limit until then) and to unload the documents.
         if (k > 0 || target === b) await sleep(3000);
+        await quiet(oursTarget.pid);
+        await quiet(stockTarget.pid);
         const result = await runLoad(target);
         rounds.get(target)!.push(result);
         log(
