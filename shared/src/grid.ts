@@ -63,6 +63,15 @@ export const GridReportBody = Type.Object(
     photos: Type.Array(PhotoRef, { maxItems: GridPhotoLimits.perIssue, uniqueItems: true, default: [] }),
     anonymous: Type.Boolean({ default: false, description: 'Hide the reporter from the public' }),
     contact: Type.Optional(Type.String({ maxLength: 64 })),
+    clientId: Type.Optional(
+      Type.String({
+        minLength: 8,
+        maxLength: 64,
+        pattern: '^[A-Za-z0-9_-]+$',
+        description:
+          'Chosen by the client once per report: sending it again (a retry after a lost answer) returns the stored report instead of a second one',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -299,6 +299,63 @@ describe('a report cut short by a crash', () => {
   });
 });
 
+describe('a report sent again', () => {
+  const send = async (body: Record<string, unknown>) => {
+    const res = await api.call('POST', '/api/v1/grid/issues', w.resident2, {
+      category: 'hazard',
+      description: '楼道里堆满杂物',
+      address: '幸福里 3 号楼',
+      ...body,
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json() as GridIssue;
+  };
+  const count = (title: string) =>
+    ctx.app.ctx.db.collection('grid_issue_events').countDocuments({ type: 'reported', 'data.title': title });
+
+  it('with the same client id is stored once, however the attempts interleave', async () => {
+    const photo = await uploadOk(w.resident2, '#52c41a');
+    const body = { title: '楼道堵塞', photos: [photo.id], clientId: 'report-retry-0001' };
+    const [a, b] = await Promise.all([send(body), send(body)]);
+    const c = await send({ ...body, title: '楼道堵塞（改）' }); // a retry after the form was edited
+    expect(new Set([a.id, b.id, c.id]).size).toBe(1);
+    expect(c.title).toBe('楼道堵塞');
+    expect(c.photos).toEqual([photo.id]);
+    expect(await count('楼道堵塞')).toBe(1);
+    expect(await count('楼道堵塞（改）')).toBe(0);
+    // Another client id is another report; the same client id of another reporter too.
+    const other = await send({ title: '楼道堵塞', clientId: 'report-retry-0002' });
+    expect(other.id).not.toBe(a.id);
+    const res = await api.call('POST', '/api/v1/grid/issues', w.resident, {
+      category: 'hazard',
+      title: '楼道堵塞',
+      description: 'x',
+      address: 'x',
+      clientId: 'report-retry-0001',
+    });
+    expect(res.statusCode).toBe(201);
+    expect((res.json() as GridIssue).id).not.toBe(a.id);
+  });
+
+  it('after a crash that took its photos but stored nothing, completes with the same id and photos', async () => {
+    const photo = await uploadOk(w.resident2, '#faad14');
+    // The first attempt took the report's id and its photo, then its process died.
+    const body = { title: '电线裸露', photos: [photo.id], clientId: 'report-crash-0001' };
+    const issueId = new ObjectId();
+    await ctx.app.ctx.db
+      .collection('grid_report_keys')
+      .insertOne({ _id: `${w.resident2.id}:${body.clientId}` as never, issueId, at: new Date() });
+    await workers.rt.grid.photos.claim(w.resident2.id, [photo.id], issueId.toHexString());
+
+    const issue = await send(body);
+    expect(issue.id).toBe(issueId.toHexString());
+    expect(issue.photos).toEqual([photo.id]);
+    expect(await routed(w.resident2, issue.id)).toBeTruthy();
+    expect((await download(w.admin, photo.id)).statusCode).toBe(200);
+    expect(await count('电线裸露')).toBe(1);
+  });
+});
+
 describe('abandoned uploads', () => {
   it('the daily purge removes uploads no issue took, and never a photo in use', async () => {
     const abandoned = await uploadOk(w.resident2, '#722ed1');

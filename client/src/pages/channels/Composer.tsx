@@ -3,10 +3,11 @@ import { type Attachment, ChannelLimits } from '@zhibu/shared';
 import { App, Button, Checkbox, Mentions, Popover, Space, Tag } from 'antd';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { newClientId } from '../../api/client-id';
 import { getSocket } from '../../realtime/socket';
 import { uploadAttachment } from './api';
 import { EmojiPicker } from './MessageItem';
-import { newClientId, sendMessage } from './realtime';
+import { sendMessage } from './realtime';
 
 interface Props {
   channelId: string;

@@ -52,10 +52,6 @@ export function useChatRealtime(userId: string): void {
   }, [userId]);
 }
 
-let counter = 0;
-export const newClientId = () =>
-  `w${Date.now().toString(36)}${(counter++).toString(36)}${Math.random().toString(36).slice(2, 8)}`;
-
 /**
  * Sends a message and resolves with the server's answer. Without an answer (connection lost) it re-sends
  * the same client id after reconnecting: the server returns the stored message instead of a duplicate.

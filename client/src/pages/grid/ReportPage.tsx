@@ -5,6 +5,7 @@ import { Alert, App, Button, Card, Form, Input, List, Select, Space, Switch, Typ
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
+import { newClientId } from '../../api/client-id';
 import { useErrorMessage } from '../../api/errors';
 import { gridApi, gridKeys, useDirectory } from './api';
 import { StatusTag } from './labels';
@@ -31,6 +32,8 @@ export default function ReportPage() {
   const errorMessage = useErrorMessage();
   const { grids } = useDirectory();
   const [location, setLocation] = useState<{ lat: number; lng: number } | null>(null);
+  // One id for this report however often it is sent: a retry after a lost answer cannot file it twice.
+  const [clientId] = useState(newClientId);
   const category = Form.useWatch('category', form);
   const title = Form.useWatch('title', form);
   const gridId = Form.useWatch('gridId', form);
@@ -62,6 +65,7 @@ export default function ReportPage() {
         address: v.address.trim(),
         anonymous: v.anonymous,
         photos: v.photos ?? [],
+        clientId,
         ...(v.gridId ? { gridId: v.gridId } : {}),
         ...(v.contact?.trim() ? { contact: v.contact.trim() } : {}),
         ...(location ? { location } : {}),

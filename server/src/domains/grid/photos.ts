@@ -144,12 +144,20 @@ export function createGridPhotos(ctx: AppContext, current: (issueId: string) => 
         }
       }
       const at = ctx.now();
-      try {
-        for (const _id of oids) await uses.insertOne({ _id, claim, issueId, at, settled: false });
-      } catch (error) {
-        await release();
-        if (isDuplicateKey(error)) throw new AppError('INVALID_STATE', 'A photo is already used by an issue');
-        throw error;
+      for (const _id of oids) {
+        try {
+          await uses.insertOne({ _id, claim, issueId, at, settled: false });
+        } catch (error) {
+          // Taken by an earlier attempt of the same report (same issue id): still this report's.
+          const taken = isDuplicateKey(error)
+            ? await uses.findOne({ _id }, { projection: { issueId: 1 } })
+            : null;
+          if (taken?.issueId === issueId) continue;
+          await release();
+          if (isDuplicateKey(error))
+            throw new AppError('INVALID_STATE', 'A photo is already used by an issue');
+          throw error;
+        }
       }
       for (const _id of oids) await photos.updateOne({ _id }, { $set: { used: true } });
       return {

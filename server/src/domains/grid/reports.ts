@@ -1,5 +1,6 @@
 import type { GridIssue, GridIssueQuery, GridReportBody, PageOf, SimilarQuery } from '@zhibu/shared';
 import { type Filter, ObjectId } from 'mongodb';
+import { isDuplicateKey } from '../../db/mongo.js';
 import { AppError } from '../../http/app-error.js';
 import type { Scope } from '../permissions/index.js';
 import { readAccess, toView } from './access.js';
@@ -8,7 +9,7 @@ import type { GridCore } from './core.js';
 import { distanceM } from './geo.js';
 import type { GridPhotos } from './photos.js';
 import type { IssueState } from './projection.js';
-import type { GridIssueDoc } from './repo.js';
+import { type GridIssueDoc, VersionConflict } from './repo.js';
 import { suggestCategory } from './routing.js';
 
 /** Character bigrams: Chinese titles have no spaces, so similarity is measured on pairs of characters. */
@@ -30,8 +31,50 @@ export function titleSimilarity(a: string, b: string): number {
 
 const NEARBY_M = 500;
 
+/**
+ * A report's client id, per reporter: `_id` is `<reporterId>:<clientId>`, so the unique `_id` decides the
+ * issue id once, whichever of several attempts of the same report comes first.
+ */
+interface ReportKeyDoc {
+  _id: string;
+  issueId: ObjectId;
+  at: Date;
+}
+
 export function createReportsService(core: GridCore, photos: GridPhotos, areas: GridAreas) {
   const db = core.ctx.db;
+  const reportKeys = db.collection<ReportKeyDoc>('grid_report_keys');
+
+  /** The issue id of a report: new, or the one an earlier attempt with the same client id took. */
+  async function issueIdFor(reporterId: string, clientId: string | undefined): Promise<ObjectId> {
+    if (!clientId) return new ObjectId();
+    const key: ReportKeyDoc = {
+      _id: `${reporterId}:${clientId}`,
+      issueId: new ObjectId(),
+      at: core.ctx.now(),
+    };
+    try {
+      await reportKeys.insertOne(key);
+      return key.issueId;
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      const earlier = await reportKeys.findOne({ _id: key._id });
+      if (!earlier) throw error;
+      return earlier.issueId;
+    }
+  }
+
+  /** The stored report of an earlier attempt, its follow-ups repeated (all idempotent), or null. */
+  async function storedReport(issueId: ObjectId): Promise<IssueState | null> {
+    try {
+      const { state } = await core.load(issueId.toHexString());
+      await core.settle(state);
+      return state;
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'NOT_FOUND') return null;
+      throw error;
+    }
+  }
 
   async function gridExists(gridId: string): Promise<boolean> {
     return (await db.collection('grids').countDocuments({ _id: new ObjectId(gridId) }, { limit: 1 })) > 0;
@@ -92,8 +135,13 @@ export function createReportsService(core: GridCore, photos: GridPhotos, areas: 
       if (body.gridId && !(await gridExists(body.gridId))) throw new AppError('NOT_FOUND', 'No such grid');
       const gridId = body.gridId ?? (body.location ? await areas.gridAt(body.location) : null);
       const text = `${body.title}\n${body.description}`;
+      // A retry of a report already stored answers with it (the first attempt's content wins).
+      const issueId = await issueIdFor(scope.userId, body.clientId);
+      if (body.clientId) {
+        const stored = await storedReport(issueId);
+        if (stored) return stored;
+      }
       // The photos are taken first, for the issue's id chosen now (another report may not use them too).
-      const issueId = new ObjectId();
       const claim = await photos.claim(scope.userId, body.photos, issueId.toHexString());
       let state: IssueState;
       try {
@@ -116,6 +164,8 @@ export function createReportsService(core: GridCore, photos: GridPhotos, areas: 
         );
       } catch (error) {
         await claim.release();
+        // Another attempt of the same report was stored meanwhile.
+        if (error instanceof VersionConflict && body.clientId) return core.current(issueId.toHexString());
         throw error;
       }
       await claim.settle();
