@@ -335,6 +335,15 @@ describe('a report sent again', () => {
     });
     expect(res.statusCode).toBe(201);
     expect((res.json() as GridIssue).id).not.toBe(a.id);
+
+    // Client ids are kept for retries, not for ever: once forgotten, the same id files a new report.
+    expect(await workers.rt.grid.reports.forgetClientIds(new Date(Date.now() - 60_000))).toBe(0);
+    expect(
+      await workers.rt.grid.reports.forgetClientIds(new Date(Date.now() + 60_000)),
+    ).toBeGreaterThanOrEqual(3);
+    const later = await send({ title: '楼道又堵了', clientId: 'report-retry-0001' });
+    expect(later.id).not.toBe(a.id);
+    expect(later.title).toBe('楼道又堵了');
   });
 
   it('after a crash that took its photos but stored nothing, completes with the same id and photos', async () => {

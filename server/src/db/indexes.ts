@@ -76,6 +76,7 @@ export const collectionIndexes: Record<string, IndexDescription[]> = {
   grid_photos: [{ key: { uploaderId: 1 } }, { key: { used: 1, createdAt: 1 } }],
   /** `_id` = photo id: the unique `_id` decides which issue gets a photo; `issueId` set by that claimant. */
   grid_photo_uses: [{ key: { issueId: 1 } }, { key: { settled: 1, at: 1 } }],
+  grid_report_keys: [{ key: { at: 1 } }],
   /** `_id` = "digest_<day>_<userId>": a daily digest e-mail, recorded once it is sent. */
   digest_emails: [],
   /** `_id` = issue id: a legal question is published once. */

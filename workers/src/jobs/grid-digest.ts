@@ -7,6 +7,7 @@ import type { GridRuntime } from './grid-runtime.js';
 /** Name of the scheduler's daily job: it enqueues the digest of the day before (deterministic id). */
 export const GRID_DIGEST_DAILY = 'gridDigestDaily';
 const UNUSED_PHOTO_DAYS = 2;
+const REPORT_CLIENT_ID_DAYS = 7;
 
 /** The daily digest; the scheduler runs at 08:00 Shanghai and asks for the day before (and purges unused photos). */
 export function gridDigestProcessor(rt: GridRuntime, enqueueDigest: (day: string) => Promise<void>) {
@@ -23,7 +24,11 @@ export function gridDigestProcessor(rt: GridRuntime, enqueueDigest: (day: string
       const purgedPhotos = await rt.grid.photos.purgeUnused(
         new Date(rt.ctx.now().getTime() - UNUSED_PHOTO_DAYS * 86_400_000),
       );
-      return { enqueued: yesterday, releasedPhotos, purgedPhotos };
+      // Client ids of reports are kept for retries, not for ever.
+      const forgottenClientIds = await rt.grid.reports.forgetClientIds(
+        new Date(rt.ctx.now().getTime() - REPORT_CLIENT_ID_DAYS * 86_400_000),
+      );
+      return { enqueued: yesterday, releasedPhotos, purgedPhotos, forgottenClientIds };
     }
     if (!Value.Check(gridDigestJob.payload, job.data))
       throw new UnrecoverableError('invalid gridDigest payload');

@@ -131,6 +131,11 @@ export function createReportsService(core: GridCore, photos: GridPhotos, areas: 
   }
 
   return {
+    /** Forgets client ids older than `before`: a report sent again after that is a new report. */
+    async forgetClientIds(before: Date): Promise<number> {
+      return (await reportKeys.deleteMany({ at: { $lt: before } })).deletedCount;
+    },
+
     async report(scope: Scope, body: GridReportBody): Promise<IssueState> {
       if (body.gridId && !(await gridExists(body.gridId))) throw new AppError('NOT_FOUND', 'No such grid');
       const gridId = body.gridId ?? (body.location ? await areas.gridAt(body.location) : null);
