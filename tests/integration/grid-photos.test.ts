@@ -1,7 +1,9 @@
 import type { GridIssue, GridPhoto } from '@zhibu/shared';
+import type { Job } from 'bullmq';
 import { ObjectId } from 'mongodb';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GRID_DIGEST_DAILY, gridDigestProcessor } from '../../workers/src/jobs/grid-digest.js';
 import { startTestApp } from '../support/app.js';
 import { type GridWorld, gridApi, gridWorld, startWorkers, type Who, waitFor } from './grid.fixtures.js';
 
@@ -386,5 +388,63 @@ describe('abandoned uploads', () => {
     expect(late.statusCode).toBe(400);
     // Photos of earlier tests that issues took are all still there.
     expect(await ctx.app.ctx.db.collection('grid_photos').countDocuments({ used: true })).toBeGreaterThan(3);
+  });
+});
+
+describe('the daily tick', () => {
+  it('frees photos of reports that never came to exist, purges old unused uploads and forgets old client ids', async () => {
+    const db = ctx.app.ctx.db;
+    const hour = 3_600_000;
+    const ago = (ms: number) => new Date(Date.now() - ms);
+    // A claim two hours old whose report was never written (its process died) …
+    const orphan = await uploadOk(w.resident2, '#ff4d4f');
+    await workers.rt.grid.photos.claim(w.resident2.id, [orphan.id], new ObjectId().toHexString());
+    await db
+      .collection('grid_photo_uses')
+      .updateOne({ _id: new ObjectId(orphan.id) }, { $set: { at: ago(2 * hour) } });
+    // … an upload three days old that no report took …
+    const stale = await uploadOk(w.resident2, '#9254de');
+    await db
+      .collection('grid_photos')
+      .updateOne({ _id: new ObjectId(stale.id) }, { $set: { createdAt: ago(72 * hour) } });
+    // … and a report's client id eight days old.
+    const old = await api.call('POST', '/api/v1/grid/issues', w.resident2, {
+      category: 'opinion',
+      title: '建议增设座椅',
+      description: 'x',
+      address: 'x',
+      clientId: 'report-daily-0001',
+    });
+    expect(old.statusCode).toBe(201);
+    await db
+      .collection('grid_report_keys')
+      .updateOne(
+        { _id: `${w.resident2.id}:report-daily-0001` as never },
+        { $set: { at: ago(8 * 24 * hour) } },
+      );
+
+    const days: string[] = [];
+    const tick = gridDigestProcessor(workers.rt, async (day) => {
+      days.push(day);
+    });
+    const result = (await tick({ name: GRID_DIGEST_DAILY, data: {} } as Job)) as Record<string, number>;
+    expect(days).toHaveLength(1);
+    expect(result.releasedPhotos).toBeGreaterThanOrEqual(1);
+    expect(result.purgedPhotos).toBeGreaterThanOrEqual(1);
+    expect(result.forgottenClientIds).toBeGreaterThanOrEqual(1);
+    expect(await db.collection('grid_photo_uses').countDocuments({ _id: new ObjectId(orphan.id) })).toBe(0);
+    expect((await download(w.resident2, stale.id)).statusCode).toBe(404);
+    expect(
+      await db
+        .collection('grid_report_keys')
+        .countDocuments({ _id: `${w.resident2.id}:report-daily-0001` as never }),
+    ).toBe(0);
+    // The freed photo is its owner's again.
+    const again = await api.report(w.resident2, {
+      category: 'opinion',
+      title: '建议增设路灯',
+      photos: [orphan.id],
+    });
+    expect(again.photos).toEqual([orphan.id]);
   });
 });
