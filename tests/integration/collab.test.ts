@@ -302,6 +302,33 @@ describe('connection limit per user', () => {
     await Promise.all(reopened.map((s) => s.closed));
   });
 
+  it('ends a connection whose peer went away without closing, and keeps live ones', async () => {
+    const beating = await buildApp({ ...ctx.config, COLLAB_HEARTBEAT_MS: 150 });
+    try {
+      await beating.listen({ port: 0, host: '127.0.0.1' });
+      const port = portOf(beating.server);
+      const { members, doc } = await minutesWithMembers(2);
+      const [gone, here] = members.map((m) => `/collab/${doc.docName}?token=${m.user.token}`) as [
+        string,
+        string,
+      ];
+      const silent = await accepted(port, gone);
+      const live = await accepted(port, here);
+      expect(beating.collab.stats().connections).toBe(2);
+      // The peer stops reading (its network is gone): it answers no ping any more.
+      (silent.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+      await until(() => beating.collab.stats().connections === 1, 'the silent connection ended');
+      // The live one answers every ping and stays, several heartbeats later.
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect(live.ws.readyState).toBe(live.ws.OPEN);
+      expect(beating.collab.stats().connections).toBe(1);
+      live.ws.close();
+      await live.closed;
+    } finally {
+      await beating.close();
+    }
+  });
+
   it('slots left behind by a crashed process stop counting once they expire', async () => {
     const { members, doc } = await minutesWithMembers(1);
     const member = members[0]!;

@@ -12,6 +12,7 @@ import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import type { AppContext } from '../context.js';
+import { startHeartbeat } from './heartbeat.js';
 import { createConnectionLimit } from './limit.js';
 import {
   type ClientMessage,
@@ -75,6 +76,7 @@ export function createCollab(ctx: AppContext, options: CollabOptions) {
   const lastText = new Map<Room, number>();
   const kinds = new Map<string, DocumentKind>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: cfg.COLLAB_MAX_UPDATE_BYTES * 2 + 1024 });
+  const stopHeartbeat = startHeartbeat(wss, cfg.COLLAB_HEARTBEAT_MS);
   let closed = false;
 
   /** Background work (plain text, compaction) that close() waits for before the clients shut. */
@@ -455,6 +457,7 @@ export function createCollab(ctx: AppContext, options: CollabOptions) {
 
     async close(): Promise<void> {
       closed = true;
+      stopHeartbeat();
       for (const room of [...rooms.values()]) {
         if (room.closing) continue; // already unloading: awaited below with the other background work
         for (const conn of room.conns.values())
