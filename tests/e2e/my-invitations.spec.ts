@@ -1,33 +1,50 @@
-import { expect, test } from '@playwright/test';
+import { type APIRequestContext, expect, test } from '@playwright/test';
 import { signIn, token } from './support/session.js';
 import { E2E_ADMIN } from './support/stack.js';
+
+/** A new branch (under a new committee) and, once `createAccount` (given the admin's headers) made the account, its invitation to it. */
+async function invitedToNewBranch(
+  request: APIRequestContext,
+  names: { committee: string; branch: string; person: string },
+  createAccount: (admin: { authorization: string }) => Promise<{ username: string }>,
+): Promise<{ branch: { id: string; name: string } }> {
+  const admin = { authorization: `Bearer ${await token(request, E2E_ADMIN.username, E2E_ADMIN.password)}` };
+  const committee = await (
+    await request.post('/api/v1/committees', { headers: admin, data: { name: names.committee } })
+  ).json();
+  const branch = await (
+    await request.post('/api/v1/branches', {
+      headers: admin,
+      data: { committeeId: committee.id, name: names.branch, virtual: true },
+    })
+  ).json();
+  const { username } = await createAccount(admin);
+  const invited = await request.post(`/api/v1/branches/${branch.id}/invitations`, {
+    headers: admin,
+    data: { displayName: names.person, username, role: 'member' },
+  });
+  expect(invited.status()).toBe(201);
+  return { branch };
+}
 
 test('a person with an account follows the invitation notification and accepts in the app', async ({
   page,
   request,
 }) => {
   const suffix = Date.now().toString(36).slice(-5);
-  const admin = { authorization: `Bearer ${await token(request, E2E_ADMIN.username, E2E_ADMIN.password)}` };
-  const committee = await (
-    await request.post('/api/v1/committees', { headers: admin, data: { name: `邀请测试党委${suffix}` } })
-  ).json();
-  const branch = await (
-    await request.post('/api/v1/branches', {
-      headers: admin,
-      data: { committeeId: committee.id, name: `邀请支部${suffix}`, virtual: true },
-    })
-  ).json();
   const account = { username: `wu_${suffix}`, password: `wu-password-2026` };
-  const created = await request.post('/api/v1/users', {
-    headers: admin,
-    data: { ...account, displayName: '吴五' },
-  });
-  expect(created.status()).toBe(201);
-  const invited = await request.post(`/api/v1/branches/${branch.id}/invitations`, {
-    headers: admin,
-    data: { displayName: '吴五', username: account.username, role: 'member' },
-  });
-  expect(invited.status()).toBe(201);
+  const { branch } = await invitedToNewBranch(
+    request,
+    { committee: `邀请测试党委${suffix}`, branch: `邀请支部${suffix}`, person: '吴五' },
+    async (admin) => {
+      const created = await request.post('/api/v1/users', {
+        headers: admin,
+        data: { ...account, displayName: '吴五' },
+      });
+      expect(created.status()).toBe(201);
+      return account;
+    },
+  );
 
   await signIn(page, account.username, account.password);
   // The worker delivers the notification; the bell opens it and it links to the invitations page.
@@ -52,26 +69,18 @@ test('a resident who accepts an invitation gets the members’ navigation at onc
   request,
 }) => {
   const suffix = Date.now().toString(36).slice(-5);
-  const admin = { authorization: `Bearer ${await token(request, E2E_ADMIN.username, E2E_ADMIN.password)}` };
-  const committee = await (
-    await request.post('/api/v1/committees', { headers: admin, data: { name: `居民入支部党委${suffix}` } })
-  ).json();
-  const branch = await (
-    await request.post('/api/v1/branches', {
-      headers: admin,
-      data: { committeeId: committee.id, name: `社区支部${suffix}`, virtual: true },
-    })
-  ).json();
   const account = { username: `ju_${suffix}`, password: `ju-password-2026` };
-  const registered = await request.post('/api/v1/auth/register', {
-    data: { ...account, displayName: '居民郑六' },
-  });
-  expect(registered.status()).toBe(201);
-  const invited = await request.post(`/api/v1/branches/${branch.id}/invitations`, {
-    headers: admin,
-    data: { displayName: '居民郑六', username: account.username, role: 'member' },
-  });
-  expect(invited.status()).toBe(201);
+  const { branch } = await invitedToNewBranch(
+    request,
+    { committee: `居民入支部党委${suffix}`, branch: `社区支部${suffix}`, person: '居民郑六' },
+    async () => {
+      const registered = await request.post('/api/v1/auth/register', {
+        data: { ...account, displayName: '居民郑六' },
+      });
+      expect(registered.status()).toBe(201);
+      return account;
+    },
+  );
 
   await signIn(page, account.username, account.password);
   const nav = page.getByTestId('main-nav');

@@ -295,23 +295,13 @@ describe('a report cut short by a crash', () => {
       settled: true,
     });
     // The freed photo is its owner's to use again.
-    const again = await api.call('POST', '/api/v1/grid/issues', w.resident2, retry);
-    expect(again.statusCode, again.body).toBe(201);
-    expect((again.json() as GridIssue).photos).toEqual([lost.id]);
+    const again = await api.report(w.resident2, retry);
+    expect(again.photos).toEqual([lost.id]);
   });
 });
 
 describe('a report sent again', () => {
-  const send = async (body: Record<string, unknown>) => {
-    const res = await api.call('POST', '/api/v1/grid/issues', w.resident2, {
-      category: 'hazard',
-      description: '楼道里堆满杂物',
-      address: '幸福里 3 号楼',
-      ...body,
-    });
-    expect(res.statusCode, res.body).toBe(201);
-    return res.json() as GridIssue;
-  };
+  const send = (body: Record<string, unknown>) => api.report(w.resident2, { category: 'hazard', ...body });
   const count = (title: string) =>
     ctx.app.ctx.db.collection('grid_issue_events').countDocuments({ type: 'reported', 'data.title': title });
 
@@ -328,15 +318,12 @@ describe('a report sent again', () => {
     // Another client id is another report; the same client id of another reporter too.
     const other = await send({ title: '楼道堵塞', clientId: 'report-retry-0002' });
     expect(other.id).not.toBe(a.id);
-    const res = await api.call('POST', '/api/v1/grid/issues', w.resident, {
+    const theirs = await api.report(w.resident, {
       category: 'hazard',
       title: '楼道堵塞',
-      description: 'x',
-      address: 'x',
       clientId: 'report-retry-0001',
     });
-    expect(res.statusCode).toBe(201);
-    expect((res.json() as GridIssue).id).not.toBe(a.id);
+    expect(theirs.id).not.toBe(a.id);
 
     // Client ids are kept for retries, not for ever: once forgotten, the same id files a new report.
     expect(await workers.rt.grid.reports.forgetClientIds(new Date(Date.now() - 60_000))).toBe(0);
@@ -408,14 +395,11 @@ describe('the daily tick', () => {
       .collection('grid_photos')
       .updateOne({ _id: new ObjectId(stale.id) }, { $set: { createdAt: ago(72 * hour) } });
     // … and a report's client id eight days old.
-    const old = await api.call('POST', '/api/v1/grid/issues', w.resident2, {
+    await api.report(w.resident2, {
       category: 'opinion',
       title: '建议增设座椅',
-      description: 'x',
-      address: 'x',
       clientId: 'report-daily-0001',
     });
-    expect(old.statusCode).toBe(201);
     await db
       .collection('grid_report_keys')
       .updateOne(
