@@ -67,18 +67,7 @@ function alive(pid: number): boolean {
 }
 
 export async function redisAnswers(url: string, timeoutMs = 1000): Promise<boolean> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: hostname, port: Number(port || 6379) });
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.on('error', () => done(false));
-    socket.on('connect', () => socket.write('PING\r\n'));
-    socket.on('data', (chunk) => done(chunk.toString().startsWith('+PONG')));
-  });
+  return (await redisCommand(url, ['PING'], timeoutMs)) === '+PONG';
 }
 
 export async function mongoAnswers(url: string, timeoutMs = 1500): Promise<boolean> {
