@@ -1,6 +1,6 @@
 import type { GridIssue, GridIssueQuery, GridReportBody, PageOf, SimilarQuery } from '@zhibu/shared';
 import { type Filter, ObjectId } from 'mongodb';
-import { isDuplicateKey } from '../../db/mongo.js';
+import { insertOnce } from '../../db/patterns.js';
 import { AppError } from '../../http/app-error.js';
 import type { Scope } from '../permissions/index.js';
 import { readAccess, toView } from './access.js';
@@ -46,22 +46,19 @@ export function createReportsService(core: GridCore, photos: GridPhotos, areas: 
   const reportKeys = db.collection<ReportKeyDoc>('grid_report_keys');
 
   /** The issue id of a report: new, or the one an earlier attempt with the same client id took. */
-  async function issueIdFor(reporterId: string, clientId: string | undefined): Promise<ObjectId> {
-    if (!clientId) return new ObjectId();
+  async function issueIdFor(
+    reporterId: string,
+    clientId: string | undefined,
+  ): Promise<{ issueId: ObjectId; earlier: boolean }> {
     const key: ReportKeyDoc = {
       _id: `${reporterId}:${clientId}`,
       issueId: new ObjectId(),
       at: core.ctx.now(),
     };
-    try {
-      await reportKeys.insertOne(key);
-      return key.issueId;
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
-      const earlier = await reportKeys.findOne({ _id: key._id });
-      if (!earlier) throw error;
-      return earlier.issueId;
-    }
+    if (!clientId || (await insertOnce(reportKeys, key))) return { issueId: key.issueId, earlier: false };
+    const earlier = await reportKeys.findOne({ _id: key._id });
+    // Forgotten in between (the daily tick): then this attempt is the first.
+    return earlier ? { issueId: earlier.issueId, earlier: true } : { issueId: key.issueId, earlier: false };
   }
 
   /** The stored report of an earlier attempt, its follow-ups repeated (all idempotent), or null. */
@@ -141,8 +138,8 @@ export function createReportsService(core: GridCore, photos: GridPhotos, areas: 
       const gridId = body.gridId ?? (body.location ? await areas.gridAt(body.location) : null);
       const text = `${body.title}\n${body.description}`;
       // A retry of a report already stored answers with it (the first attempt's content wins).
-      const issueId = await issueIdFor(scope.userId, body.clientId);
-      if (body.clientId) {
+      const { issueId, earlier } = await issueIdFor(scope.userId, body.clientId);
+      if (earlier) {
         const stored = await storedReport(issueId);
         if (stored) return stored;
       }
