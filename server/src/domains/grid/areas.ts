@@ -1,4 +1,5 @@
 import type { GeoPolygon, GridArea, GridAreaView } from '@zhibu/shared';
+import { LRUCache } from 'lru-cache';
 import { type Db, ObjectId } from 'mongodb';
 import { AppError } from '../../http/app-error.js';
 import { checkPolygon, type GridAreaEntry, gridAtPoint } from './geo.js';
@@ -42,10 +43,6 @@ const AREAS_CACHE_MS = 5000;
 /** Grid areas, written only by admins (one document per grid, replaced whole). */
 export function createGridAreas(db: Db) {
   const geo = db.collection<GridGeoDoc>('grid_geo');
-  let cached: { at: number; areas: Promise<GridAreaEntry[]> } | null = null;
-  const invalidate = () => {
-    cached = null;
-  };
   async function readAll(): Promise<GridAreaEntry[]> {
     const docs = await geo.find({}).limit(5000).toArray();
     return docs.flatMap((d) => {
@@ -53,6 +50,9 @@ export function createGridAreas(db: Db) {
       return area ? [{ gridId: d._id, area }] : [];
     });
   }
+  // One entry; a failed read is not kept (the next report reads again).
+  const cache = new LRUCache<'all', GridAreaEntry[]>({ max: 1, ttl: AREAS_CACHE_MS, fetchMethod: readAll });
+  const invalidate = () => cache.clear();
   return {
     async get(gridId: string): Promise<GridAreaView> {
       const doc = await geo.findOne({ _id: gridId });
@@ -78,15 +78,7 @@ export function createGridAreas(db: Db) {
 
     /** The grid whose area holds the point, if any (see gridAtPoint). */
     async gridAt(point: { lat: number; lng: number }): Promise<string | null> {
-      if (!cached || Date.now() - cached.at > AREAS_CACHE_MS) {
-        const areas = readAll();
-        cached = { at: Date.now(), areas };
-        // A failed read is not kept: the next report reads again.
-        areas.catch(() => {
-          if (cached?.areas === areas) invalidate();
-        });
-      }
-      return gridAtPoint(point, await cached.areas);
+      return gridAtPoint(point, (await cache.fetch('all')) ?? []);
     },
   };
 }

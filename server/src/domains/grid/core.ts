@@ -1,5 +1,6 @@
 import type { GridEvent } from '@zhibu/shared';
 import { type GridEventData, gridDeadlineJob, gridRouteJob } from '@zhibu/shared';
+import { LRUCache } from 'lru-cache';
 import { ObjectId } from 'mongodb';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../http/app-error.js';
@@ -139,23 +140,20 @@ export function createGridCore(ctx: AppContext, options: GridCoreOptions) {
    * routing asks on every job, and the read is a scan on FerretDB. Someone added to a department less than
    * a second ago may miss the notification of an issue routed there; the department's inbox still shows it.
    */
-  const staffCache = new Map<string, { at: number; users: Promise<string[]> }>();
-  const STAFF_CACHE_MS = 1000;
-  function departmentStaff(departmentId: string): Promise<string[]> {
-    const hit = staffCache.get(departmentId);
-    if (hit && Date.now() - hit.at <= STAFF_CACHE_MS) return hit.users;
-    const users = ctx.db
-      .collection<{ userId: ObjectId }>('department_staff')
-      .find({ departmentId: oid(departmentId) }, { projection: { userId: 1 } })
-      .toArray()
-      .then((staff) => staff.map((s) => s.userId.toHexString()));
-    staffCache.set(departmentId, { at: Date.now(), users });
+  const staffCache = new LRUCache<string, string[]>({
+    max: 10_000,
+    ttl: 1000,
     // A failed read is not cached: the next caller reads again.
-    users.catch(() => {
-      if (staffCache.get(departmentId)?.users === users) staffCache.delete(departmentId);
-    });
-    return users;
-  }
+    fetchMethod: async (departmentId) =>
+      (
+        await ctx.db
+          .collection<{ userId: ObjectId }>('department_staff')
+          .find({ departmentId: oid(departmentId) }, { projection: { userId: 1 } })
+          .toArray()
+      ).map((s) => s.userId.toHexString()),
+  });
+  const departmentStaff = async (departmentId: string): Promise<string[]> =>
+    (await staffCache.fetch(departmentId)) ?? [];
 
   async function departmentHead(departmentId: string): Promise<string | null> {
     const dep = await ctx.db

@@ -6,6 +6,7 @@ import type {
   GridRuleBody,
   GridTarget,
 } from '@zhibu/shared';
+import { LRUCache } from 'lru-cache';
 import { type Collection, ObjectId } from 'mongodb';
 import { AppError } from '../../http/app-error.js';
 import { announceAssignment, announceToReporter } from './announce.js';
@@ -131,23 +132,21 @@ export function createRoutingService(core: GridCore) {
    * rules change rarely. An admin's edit applies to reports routed a second later; this process's own
    * edits apply at once.
    */
-  let cached: { at: number; rules: GridRule[]; fallback: string | null } | null = null;
-  const CACHE_MS = 1000;
-  async function loadCache() {
-    if (!cached || Date.now() - cached.at > CACHE_MS) {
+  const cache = new LRUCache<'table', { rules: GridRule[]; fallback: string | null }>({
+    max: 1,
+    ttl: 1000,
+    fetchMethod: async () => {
       const [all, fallback] = await Promise.all([
         rules.find({ enabled: true }).toArray(),
         settings.findOne({ _id: 'fallback' }),
       ]);
-      cached = { at: Date.now(), rules: all.map(toRule), fallback: fallback?.departmentId ?? null };
-    }
-    return cached;
-  }
+      return { rules: all.map(toRule), fallback: fallback?.departmentId ?? null };
+    },
+  });
+  const loadCache = async () => (await cache.fetch('table')) ?? { rules: [], fallback: null };
   const enabledRules = async () => (await loadCache()).rules;
   const fallbackDepartment = async () => (await loadCache()).fallback;
-  const invalidate = () => {
-    cached = null;
-  };
+  const invalidate = () => cache.clear();
 
   async function lawyerExists(userId: string): Promise<boolean> {
     return (await db.collection('lawyers').countDocuments({ _id: new ObjectId(userId) }, { limit: 1 })) > 0;
