@@ -1,4 +1,4 @@
-import { MongoBulkWriteError } from 'mongodb';
+import { type Collection, type Document, MongoBulkWriteError, type OptionalUnlessRequiredId } from 'mongodb';
 
 /** The result of one item of a batch: its value, or the error that concerns that item alone. */
 export type Outcome<R> = { ok: true; value: R } | { ok: false; error: unknown };
@@ -83,25 +83,28 @@ export function writeErrorCodes(error: unknown): Map<number, number | undefined>
 }
 
 /**
- * One unordered insertMany as the outcomes of a batch: each item `value`, except those the unique indexes
- * refused (`onDuplicate` gives that item's outcome) and those that failed otherwise (that error). Throws
- * when the write failed as a whole.
+ * Group-committed inserts into one collection: the documents of concurrent `add`s go out in one unordered
+ * insertMany, so each is still arbitrated alone by the unique indexes. A stored document resolves with
+ * `value`; one the unique indexes refused gets `onDuplicate()`'s outcome; one that failed otherwise
+ * rejects with that error; a write that failed as a whole rejects its whole batch.
  */
-export async function insertManyOutcomes<T, R>(
-  insert: (docs: T[]) => Promise<unknown>,
-  docs: T[],
-  value: R,
-  onDuplicate: () => Outcome<R>,
-): Promise<Outcome<R>[]> {
-  try {
-    await insert(docs);
-    return docs.map(() => ({ ok: true, value }));
-  } catch (error) {
-    const failed = writeErrorCodes(error);
-    if (!failed) throw error;
-    return docs.map((_, i): Outcome<R> => {
-      if (!failed.has(i)) return { ok: true, value };
-      return failed.get(i) === 11000 ? onDuplicate() : { ok: false, error };
-    });
-  }
+export function createInsertBatcher<T extends Document, R>(
+  collection: Collection<T>,
+  outcomes: { value: R; onDuplicate: () => Outcome<R> },
+  options: { maxBatch?: number; maxInFlight?: number } = {},
+): Batcher<OptionalUnlessRequiredId<T>, R> {
+  return createBatcher(async (docs: OptionalUnlessRequiredId<T>[]): Promise<Outcome<R>[]> => {
+    const stored = (): Outcome<R> => ({ ok: true, value: outcomes.value });
+    try {
+      await collection.insertMany(docs, { ordered: false });
+      return docs.map(stored);
+    } catch (error) {
+      const failed = writeErrorCodes(error);
+      if (!failed) throw error;
+      return docs.map((_, i): Outcome<R> => {
+        if (!failed.has(i)) return stored();
+        return failed.get(i) === 11000 ? outcomes.onDuplicate() : { ok: false, error };
+      });
+    }
+  }, options);
 }

@@ -1,4 +1,4 @@
-import { createBatcher, insertManyOutcomes } from '../../db/batch.js';
+import { createInsertBatcher } from '../../db/batch.js';
 import { isDuplicateKey } from '../../db/mongo.js';
 import type { Collections, MentionDoc, MessageDoc } from './model.js';
 
@@ -29,25 +29,15 @@ const MAX_BATCH = 50;
  */
 export function createMessageWrites(cols: Collections, options: { maxInFlight?: number } = {}) {
   const maxInFlight = options.maxInFlight ?? 3;
-  const messages = createBatcher<MessageDoc, void>(
-    (docs) =>
-      insertManyOutcomes(
-        (d) => cols.messages.insertMany(d, { ordered: false }),
-        docs,
-        undefined,
-        () => ({ ok: false, error: new DuplicateItem() }),
-      ),
+  const messages = createInsertBatcher(
+    cols.messages,
+    { value: undefined, onDuplicate: () => ({ ok: false, error: new DuplicateItem() }) },
     { maxBatch: MAX_BATCH, maxInFlight },
   );
   // A mention's `_id` is "<messageId>:<userId>": a duplicate is the same mention written before.
-  const mentions = createBatcher<MentionDoc, void>(
-    (docs) =>
-      insertManyOutcomes(
-        (d) => cols.mentions.insertMany(d, { ordered: false }),
-        docs,
-        undefined,
-        () => ({ ok: true, value: undefined }),
-      ),
+  const mentions = createInsertBatcher(
+    cols.mentions,
+    { value: undefined, onDuplicate: () => ({ ok: true, value: undefined }) },
     { maxBatch: MAX_BATCH, maxInFlight: 1 },
   );
   return {

@@ -1,6 +1,6 @@
 import { NOTIFICATION_EVENT } from '@zhibu/shared';
 import { ObjectId } from 'mongodb';
-import { createBatcher, insertManyOutcomes } from '../../db/batch.js';
+import { createInsertBatcher } from '../../db/batch.js';
 import { createLivePublisher } from '../../realtime/live.js';
 import { type NotificationDoc, notificationsCollection, toNotification } from '../notifications/repo.js';
 import type { NotificationsContext } from '../notifications/service.js';
@@ -34,17 +34,9 @@ export function createNotifier(ctx: NotificationsContext): Notifier {
   const coll = notificationsCollection(ctx.db);
   // Live pushes go through the live bridge (server/src/realtime/live.ts), from the API or a worker alike.
   const live = createLivePublisher(ctx.redis, ctx.config.REDIS_PREFIX);
-  const inserts = createBatcher<NotificationDoc, boolean>(
-    (docs) =>
-      insertManyOutcomes(
-        (d) => coll.insertMany(d, { ordered: false }),
-        docs,
-        true,
-        () => ({
-          ok: true,
-          value: false,
-        }),
-      ),
+  const inserts = createInsertBatcher(
+    coll,
+    { value: true, onDuplicate: () => ({ ok: true, value: false }) },
     { maxBatch: INSERT_BATCH },
   );
   return {

@@ -1,6 +1,6 @@
 import type { GridEvent, GridEventData } from '@zhibu/shared';
 import { type Collection, type Db, type Filter, ObjectId } from 'mongodb';
-import { createBatcher, insertManyOutcomes } from '../../db/batch.js';
+import { createInsertBatcher } from '../../db/batch.js';
 import { isDuplicateKey } from '../../db/mongo.js';
 import type { IssueState } from './projection.js';
 
@@ -63,17 +63,9 @@ export function createGridRepo(db: Db) {
    * index still arbitrates each one: a duplicate fails that item alone (VersionConflict), also when two
    * writers of one version land in the same batch.
    */
-  const eventWrites = createBatcher<GridEventDoc, void>(
-    (docs) =>
-      insertManyOutcomes(
-        (d) => events.insertMany(d, { ordered: false }),
-        docs,
-        undefined,
-        () => ({
-          ok: false,
-          error: new VersionConflict(),
-        }),
-      ),
+  const eventWrites = createInsertBatcher(
+    events,
+    { value: undefined, onDuplicate: () => ({ ok: false, error: new VersionConflict() }) },
     { maxBatch: INSERT_BATCH },
   );
 
