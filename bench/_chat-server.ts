@@ -2,12 +2,15 @@
  * The server side of `npm run bench -- chat`, in its own process so that its CPU and memory are measured
  * apart from the load generator. `ours`: the real app (buildApp: auth, storage, Redis adapter).
  * `bare`: plain Socket.IO broadcasting to rooms, no auth, no storage, in-memory adapter — the baseline.
+ * `stored`: `bare` that first stores each message (one small document, group-committed like ours, only the
+ * `_id` index) and acks after the write — the floor that any stored chat reaches on this machine's storage.
  * Reports its port, and on request its CPU time and memory, over IPC.
  */
 import { writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
+import { MongoClient, ObjectId } from 'mongodb';
 import { Server } from 'socket.io';
 
 type Stats = { cpuMs: number; rss: number; heapUsed: number; external: number };
@@ -34,7 +37,23 @@ async function startOurs(): Promise<{ port: number; close: () => Promise<void> }
   return { port: (app.server.address() as AddressInfo).port, close: () => app.close() };
 }
 
-async function startBare(): Promise<{ port: number; close: () => Promise<void> }> {
+type Store = (doc: { _id: ObjectId; room: string; text: string; at: Date }) => Promise<void>;
+
+/** The minimal durable record of a message: one insert, batched with concurrent ones (as ours batches). */
+async function minimalStore(): Promise<{ store: Store; close: () => Promise<void> }> {
+  const { createInsertBatcher } = await import('@zhibu/server');
+  const client = new MongoClient(process.env.MONGODB_URL ?? '', { maxPoolSize: 20 });
+  const collection = client.db(process.env.MONGODB_DB).collection('stored_floor');
+  // The batch size and writes in flight of ours (server/src/domains/channels/writes.ts).
+  const writes = createInsertBatcher(
+    collection,
+    { value: undefined, onDuplicate: () => ({ ok: true, value: undefined }) },
+    { maxBatch: 50, maxInFlight: 3 },
+  );
+  return { store: (doc) => writes.add(doc), close: () => client.close() };
+}
+
+async function startBare(store?: Store): Promise<{ port: number; close: () => Promise<void> }> {
   const server = http.createServer();
   const io = new Server(server, { serveClient: false, maxHttpBufferSize: 1024 * 1024 });
   io.on('connection', (socket) => {
@@ -45,9 +64,20 @@ async function startBare(): Promise<{ port: number; close: () => Promise<void> }
     });
     socket.on('send', (payload: unknown, ack?: unknown) => {
       const p = payload as { room?: unknown; text?: unknown } | null;
-      if (p && typeof p.room === 'string' && typeof p.text === 'string')
-        io.to(p.room).emit('msg', { text: p.text });
-      if (typeof ack === 'function') ack({ ok: true });
+      if (!p || typeof p.room !== 'string' || typeof p.text !== 'string') {
+        if (typeof ack === 'function') ack({ ok: false, error: { code: 'VALIDATION' } });
+        return;
+      }
+      const { room, text } = p;
+      const deliver = () => {
+        io.to(room).emit('msg', { text });
+        if (typeof ack === 'function') ack({ ok: true });
+      };
+      if (!store) deliver();
+      else
+        store({ _id: new ObjectId(), room, text, at: new Date() }).then(deliver, () => {
+          if (typeof ack === 'function') ack({ ok: false, error: { code: 'STORE_FAILED' } });
+        });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -78,7 +108,14 @@ async function profile(action: 'start' | 'stop', file?: string): Promise<void> {
 }
 
 const mode = process.argv[2];
-const started = mode === 'bare' ? await startBare() : await startOurs();
+async function startStored(): Promise<{ port: number; close: () => Promise<void> }> {
+  const storage = await minimalStore();
+  const server = await startBare(storage.store);
+  return { port: server.port, close: () => server.close().finally(storage.close) };
+}
+
+const started =
+  mode === 'bare' ? await startBare() : mode === 'stored' ? await startStored() : await startOurs();
 process.send?.({ type: 'ready', port: started.port });
 process.on('message', (message: { type: string; gc?: boolean; action?: 'start' | 'stop'; file?: string }) => {
   if (message.type === 'stats') process.send?.({ type: 'stats', ...stats(message.gc === true) });

@@ -6,7 +6,9 @@
  * 1. steady: N connections in C channels, R messages/s for D seconds, each message stored (ours) —
  *    delivered messages/s, reach (received ÷ expected), send→receive p50/p99, server CPU and RSS;
  * 2. saturated: as many messages as the server takes (bounded in-flight), deliveries/s;
- * 3. big room: B members in one channel, idle memory per connection, then R2 messages/s, p99.
+ * 3. big room: B members in one channel, idle memory per connection, then R2 messages/s, p99;
+ * 4. storage floor: bare Socket.IO that stores each message (one minimal document, group-committed) before
+ *    it broadcasts, saturated — how much of bare any chat that stores its messages can reach here.
  * The load generator is raw WebSocket clients speaking Engine.IO (bench/_chat-client.ts); the servers run
  * in child processes (bench/_chat-server.ts). The last line printed is one JSON object.
  */
@@ -69,7 +71,7 @@ class ServerProcess {
     });
   }
 
-  static async start(mode: 'ours' | 'bare', env: Record<string, string>): Promise<ServerProcess> {
+  static async start(mode: 'ours' | 'bare' | 'stored', env: Record<string, string>): Promise<ServerProcess> {
     const child = spawn(
       process.execPath,
       ['--expose-gc', '--import', 'tsx', path.join(here, '_chat-server.ts'), mode],
@@ -424,10 +426,11 @@ async function ours(env: Record<string, string>, mongoUrl: string, dbName: strin
   };
 }
 
-async function bare() {
-  const server = await ServerProcess.start('bare', {});
+/** `bare` Socket.IO, or `stored`: bare that stores each message before broadcasting (the storage floor). */
+async function bare(mode: 'bare' | 'stored' = 'bare', env: Record<string, string> = {}) {
+  const server = await ServerProcess.start(mode, env);
   const system: System = {
-    name: 'bare',
+    name: mode,
     async connect(group, count, receiver) {
       const room = `room${group}`;
       const clients = await connectMany(count, 50, async () => {
@@ -471,17 +474,39 @@ async function profiled<T>(
   return result;
 }
 
-async function measure(server: ServerProcess, system: System, frameEvent: string): Promise<SystemResult> {
-  const receiver = new Receiver(frameEvent);
+/** Connects the channels' members; `send(n)` sends message n as a random member of channel n mod C. */
+async function connectChannels(system: System, receiver: Receiver) {
   log(`[${system.name}] connecting ${opts.channels} × ${perChannel}…`);
   // One channel at a time (each connects in parallel): a storm of thousands of simultaneous handshakes
   // would measure the handshake queue, not messaging.
   const groups: Awaited<ReturnType<System['connect']>>[] = [];
   for (let g = 0; g < opts.channels; g++) groups.push(await system.connect(g, perChannel, receiver));
-  const pick = (n: number) => {
-    const group = groups[n % groups.length]!;
-    return group.send(group.clients[Math.floor(Math.random() * group.clients.length)]!, n);
+  return {
+    send: (n: number) => {
+      const group = groups[n % groups.length]!;
+      return group.send(group.clients[Math.floor(Math.random() * group.clients.length)]!, n);
+    },
+    close: () => {
+      for (const g of groups) for (const c of g.clients) c.close();
+    },
   };
+}
+
+const saturatedPhase = (server: ServerProcess, receiver: Receiver, send: Sender) =>
+  runPhase({
+    server,
+    receiver,
+    audience: perChannel,
+    send,
+    rate: null,
+    seconds: opts.saturate,
+    inflight: opts.inflight,
+  });
+
+async function measure(server: ServerProcess, system: System, frameEvent: string): Promise<SystemResult> {
+  const receiver = new Receiver(frameEvent);
+  const channels = await connectChannels(system, receiver);
+  const pick = channels.send;
   const steady = await profiled(server, system.name, 'steady', () =>
     runPhase({
       server,
@@ -495,18 +520,10 @@ async function measure(server: ServerProcess, system: System, frameEvent: string
   );
   report('steady', steady);
   const saturated = await profiled(server, system.name, 'saturated', () =>
-    runPhase({
-      server,
-      receiver,
-      audience: perChannel,
-      send: pick,
-      rate: null,
-      seconds: opts.saturate,
-      inflight: opts.inflight,
-    }),
+    saturatedPhase(server, receiver, pick),
   );
   report('saturated', saturated);
-  for (const g of groups) for (const c of g.clients) c.close();
+  channels.close();
   await sleep(2000);
 
   const before = await server.stats(true);
@@ -579,6 +596,20 @@ try {
   await bareStack.server.stop();
 }
 
+// The storage floor: bare Socket.IO that stores each message (one minimal document, group-committed) before
+// broadcasting it, saturated. Any chat that stores its messages tops out here on this machine's storage.
+const storedStack = await bare('stored', env);
+let floor: PhaseResult;
+try {
+  const receiver = new Receiver('42["msg"');
+  const channels = await connectChannels(storedStack.system, receiver);
+  floor = await saturatedPhase(storedStack.server, receiver, channels.send);
+  report('saturated', floor);
+  channels.close();
+} finally {
+  await storedStack.server.stop();
+}
+
 // Clean up the run's data.
 {
   const m = new MongoClient(mongoUrl, { maxPoolSize: 2 });
@@ -610,6 +641,10 @@ const summary = {
   throughputRatio: Number(
     (oursResult.saturated.deliveredPerSec / bareResult.saturated.deliveredPerSec).toFixed(3),
   ),
+  /** What storing alone allows: bare + one stored insert per message, saturated, ÷ bare. */
+  storageFloorRatio: Number((floor.deliveredPerSec / bareResult.saturated.deliveredPerSec).toFixed(3)),
+  /** Ours ÷ that floor. */
+  throughputOfFloor: Number((oursResult.saturated.deliveredPerSec / floor.deliveredPerSec).toFixed(3)),
   bigRoomP99Ratio: Number((oursResult.big.p99 / bareResult.big.p99).toFixed(2)),
   memoryPerConnRatio: Number((oursResult.memoryPerConnKb / bareResult.memoryPerConnKb).toFixed(2)),
   bare: {
@@ -620,6 +655,11 @@ const summary = {
     saturatedMachineBusyPct: roundOrNull(bareResult.saturated.machineBusyPct),
     bigRoomP99Ms: Number(bareResult.big.p99.toFixed(2)),
     memoryPerConnKb: Number(bareResult.memoryPerConnKb.toFixed(1)),
+  },
+  storedFloor: {
+    saturatedDeliveredPerSec: Math.round(floor.deliveredPerSec),
+    saturatedServerCpuMsPerMsg: Number(floor.serverCpuMsPerMsg.toFixed(3)),
+    saturatedMachineBusyPct: roundOrNull(floor.machineBusyPct),
   },
   ours: {
     saturatedDeliveredPerSec: Math.round(oursResult.saturated.deliveredPerSec),
@@ -632,7 +672,8 @@ const summary = {
   run: opts,
 };
 log(
-  `ratios: throughput ${summary.throughputRatio} (target ≥ 0.8), big-room p99 ${summary.bigRoomP99Ratio}, ` +
+  `ratios: throughput ${summary.throughputRatio} (target ≥ 0.8; storing alone allows ${summary.storageFloorRatio}, ` +
+    `ours is ${summary.throughputOfFloor} of that), big-room p99 ${summary.bigRoomP99Ratio}, ` +
     `memory/connection ${summary.memoryPerConnRatio} (target ≤ 2); reach ${summary.reach} (target 1.0), p99 ${summary.p99Ms} ms (target ≤ 50)`,
 );
 log(JSON.stringify(summary));

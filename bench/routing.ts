@@ -2,6 +2,8 @@
  * `npm run bench -- routing`: grid issue routing on BullMQ, against a no-op BullMQ worker on the same Redis.
  *
  * 1. Baseline: 10,000 no-op jobs drained by one Worker (concurrency C) → noopPerSec.
+ * 1b. Storage floor: the same jobs, each storing one event-sized document (group-committed like the events)
+ *    → storedNoopPerSec: what storing a decision alone allows on this storage, as a share of no-op.
  * 2. Throughput: 10,000 reports (hazards, real rules, one staff member per department) are filed first,
  *    then the routing Worker (concurrency C, the real processor: event, projection, notification, deadline
  *    job) drains them → routedPerSec, and throughputRatio = routedPerSec / noopPerSec (target ≥ 0.5).
@@ -14,7 +16,7 @@
  * Needs the built server (`npx tsc -b`): `@zhibu/server` resolves to server/dist here.
  */
 import { randomBytes } from 'node:crypto';
-import { ensureIndexes, gridBullPrefix, loadConfig } from '@zhibu/server';
+import { createInsertBatcher, ensureIndexes, gridBullPrefix, INSERT_BATCH, loadConfig } from '@zhibu/server';
 import { GridQueues, gridDeadlineJob } from '@zhibu/shared';
 import { type Job, Queue, Worker } from 'bullmq';
 import { ObjectId } from 'mongodb';
@@ -125,32 +127,59 @@ const report = (i: number) =>
     anonymous: false,
   });
 
+/** Jobs/s of one Worker (concurrency C) draining REPORTS queued jobs through `processor`. */
+async function drain(name: string, processor: (job: Job) => Promise<unknown>): Promise<number> {
+  const queue = new Queue(name, { connection: redis, prefix });
+  for (let i = 0; i < REPORTS; i += 1000) {
+    await queue.addBulk(
+      Array.from({ length: Math.min(1000, REPORTS - i) }, (_, k) => ({
+        name,
+        data: { i: i + k },
+        opts: { jobId: `${name}_${i + k}`, removeOnComplete: true },
+      })),
+    );
+  }
+  let done = 0;
+  const start = performance.now();
+  const worker = new Worker(name, processor, {
+    connection: redis.duplicate(),
+    prefix,
+    concurrency: CONCURRENCY,
+  });
+  worker.on('completed', () => done++);
+  await until(() => done >= REPORTS, `${name} drained`);
+  const perSec = REPORTS / ((performance.now() - start) / 1000);
+  await worker.close();
+  await queue.obliterate({ force: true });
+  await queue.close();
+  return perSec;
+}
+
 // ---- 1. no-op baseline ----
 log(`no-op baseline: ${REPORTS} jobs, concurrency ${CONCURRENCY}`);
-const noopQueue = new Queue('bench-noop', { connection: redis, prefix });
-for (let i = 0; i < REPORTS; i += 1000) {
-  await noopQueue.addBulk(
-    Array.from({ length: Math.min(1000, REPORTS - i) }, (_, k) => ({
-      name: 'noop',
-      data: { i: i + k },
-      opts: { jobId: `noop_${i + k}`, removeOnComplete: true },
-    })),
-  );
-}
-let noopDone = 0;
-const noopStart = performance.now();
-const noopWorker = new Worker('bench-noop', async () => undefined, {
-  connection: redis.duplicate(),
-  prefix,
-  concurrency: CONCURRENCY,
-});
-noopWorker.on('completed', () => noopDone++);
-await until(() => noopDone >= REPORTS, 'no-op drained');
-const noopPerSec = REPORTS / ((performance.now() - noopStart) / 1000);
-await noopWorker.close();
-await noopQueue.obliterate({ force: true });
-await noopQueue.close();
+const noopPerSec = await drain('bench-noop', async () => undefined);
 log(`  ${round(noopPerSec)} jobs/s`);
+
+// ---- 1b. storage floor: a job that only stores one event-sized document, group-committed like the events ----
+// Routing must store at least its decision; this is how much of the no-op rate that alone allows here.
+log('storage floor: the same jobs, each storing one routed-event-sized document');
+const floorWrites = createInsertBatcher(
+  db.collection('bench_floor'),
+  { value: undefined, onDuplicate: () => ({ ok: true, value: undefined }) },
+  { maxBatch: INSERT_BATCH },
+);
+const storedNoopPerSec = await drain('bench-stored', (job) =>
+  floorWrites.add({
+    _id: new ObjectId(),
+    issueId: new ObjectId(),
+    version: 2,
+    type: 'routed',
+    at: new Date(),
+    actorId: null,
+    data: { i: job.data.i, target: { kind: 'department', departmentId: departments[0]!.toHexString() } },
+  }),
+);
+log(`  ${round(storedNoopPerSec)} jobs/s (ratio to no-op ${round(storedNoopPerSec / noopPerSec, 3)})`);
 
 // ---- 2. routing throughput: file the reports, then drain ----
 log(`filing ${REPORTS} reports…`);
@@ -268,6 +297,9 @@ const result = {
   noopPerSec: round(noopPerSec),
   throughputRatio: round(routedPerSec / noopPerSec, 3),
   throughputTarget: 0.5,
+  storedNoopPerSec: round(storedNoopPerSec),
+  /** Storing one document per job alone, ÷ no-op: the most any stored routing reaches here. */
+  storageFloorRatio: round(storedNoopPerSec / noopPerSec, 3),
   projectionCatchUpMs: round(projectionCatchUpMs),
   projectedPerSec: round(projectedPerSec),
   routedP50Ms: round(routedP50Ms),

@@ -1,6 +1,7 @@
 export { type BuildOptions, buildApp } from './app.js';
 export { type Config, ConfigError, loadConfig } from './config.js';
 export type { AppContext } from './context.js';
+export { createInsertBatcher } from './db/batch.js';
 export { collectionIndexes } from './db/indexes.js';
 export { connectMongo, ensureIndexes, isDuplicateKey, type Mongo } from './db/mongo.js';
 export { appendEvent, insertOnce, type VersionedEvent } from './db/patterns.js';

@@ -10,6 +10,7 @@ export {
   type Enqueue,
   jobOptions as gridJobOptions,
 } from './queues.js';
+export { INSERT_BATCH } from './repo.js';
 export { matchRules, suggestCategory } from './routing.js';
 export { createGridService, type GridService } from './service.js';
 export { computeStats, groupByIssue, summarize } from './statistics.js';
