@@ -61,6 +61,7 @@ const routed = (who: Who, id: string) =>
 describe('report photos', () => {
   let photo: GridPhoto;
   let issue: GridIssue;
+  let legalPhoto: GridPhoto;
 
   it('stores an upload with a thumbnail; before a report uses it only the uploader sees it', async () => {
     photo = await uploadOk(w.resident);
@@ -110,6 +111,7 @@ describe('report photos', () => {
 
   it('a legal question’s photo is for the lawyer and admins only', async () => {
     const p = await uploadOk(w.resident, '#faad14');
+    legalPhoto = p;
     const legal = await api.report(w.resident, {
       category: 'legalQuestion',
       title: '劳动合同到期不续签有补偿吗',
@@ -129,6 +131,33 @@ describe('report photos', () => {
       expect(res.statusCode).toBe(403);
       expect(res.json().code).toBe('FORBIDDEN');
     }
+  });
+
+  it('the Open311 media_url serves a public issue’s photo without a sign-in, and nothing else', async () => {
+    const listed = await ctx.app.inject({ method: 'GET', url: `/open311/v2/requests/${issue.id}.json` });
+    const mediaUrl = new URL(listed.json()[0].media_url);
+    expect(mediaUrl.origin).toBe(new URL(ctx.app.ctx.config.PUBLIC_URL).origin);
+    const media = await ctx.app.inject({ method: 'GET', url: mediaUrl.pathname });
+    expect(media.statusCode, media.body).toBe(200);
+    expect(media.headers['content-type']).toBe('image/jpeg');
+    expect(media.headers['cache-control']).toContain('public');
+    expect((await sharp(media.rawPayload).metadata()).exif).toBeUndefined();
+    const thumb = await ctx.app.inject({ method: 'GET', url: `${mediaUrl.pathname}?thumb=true` });
+    expect((await sharp(thumb.rawPayload).metadata()).format).toBe('webp');
+
+    const unused = await uploadOk(w.resident, '#52c41a');
+    for (const id of [legalPhoto.id, unused.id]) {
+      const res = await ctx.app.inject({ method: 'GET', url: `/open311/v2/media/${id}` });
+      expect(res.statusCode).toBe(403);
+      expect(res.json().code).toBe('FORBIDDEN');
+    }
+    const unknown = await ctx.app.inject({
+      method: 'GET',
+      url: '/open311/v2/media/0123456789abcdef01234567',
+    });
+    expect(unknown.statusCode).toBe(404);
+    const bad = await ctx.app.inject({ method: 'GET', url: '/open311/v2/media/not-an-id' });
+    expect(bad.statusCode).toBe(400);
   });
 
   it('takes only the uploader’s own photos, each for one issue', async () => {

@@ -1,10 +1,11 @@
 import { Type } from '@sinclair/typebox';
-import { ErrorBody, GridCategories, type GridCategory } from '@zhibu/shared';
+import { ErrorBody, GridCategories, type GridCategory, IdParams } from '@zhibu/shared';
 import { type Filter, ObjectId } from 'mongodb';
 import { AppError } from '../../http/app-error.js';
 import type { App } from '../../http/types.js';
 import type { IssueState } from './projection.js';
 import type { GridIssueDoc } from './repo.js';
+import { PhotoQuery, sendPhoto } from './routes-photos.js';
 import type { GridService } from './service.js';
 
 /*
@@ -58,7 +59,7 @@ const RequestsQuery = Type.Object(
   { additionalProperties: false },
 );
 
-function toRequest(s: IssueState) {
+function toRequest(s: IssueState, publicUrl: string) {
   return {
     service_request_id: s.id,
     status: s.status === 'closed' ? ('closed' as const) : ('open' as const),
@@ -73,14 +74,17 @@ function toRequest(s: IssueState) {
     address: s.address,
     lat: s.location?.lat ?? null,
     long: s.location?.lng ?? null,
-    // Uploaded photos only (older issues may hold free-text references); the download needs a sign-in.
+    // Uploaded photos only (older issues may hold free-text references), served without a sign-in below.
     media_url:
-      s.photos[0] && /^[0-9a-f]{24}$/.test(s.photos[0]) ? `/api/v1/grid/photos/${s.photos[0]}` : null,
+      s.photos[0] && /^[0-9a-f]{24}$/.test(s.photos[0])
+        ? new URL(`/open311/v2/media/${s.photos[0]}`, publicUrl).href
+        : null,
   };
 }
 
 export async function open311Routes(app: App, grid: GridService): Promise<void> {
   const tags = ['open311'];
+  const publicUrl = grid.core.ctx.config.PUBLIC_URL;
   app.get('/open311/v2/services.json', { schema: { tags, response: { 200: Type.Array(Service) } } }, () =>
     PUBLIC_SERVICES.map((c) => ({
       service_code: c,
@@ -116,7 +120,7 @@ export async function open311Routes(app: App, grid: GridService): Promise<void> 
       if (q.end_date) range.$lt = new Date(q.end_date);
       if (q.start_date || q.end_date) f.reportedAt = range;
       const docs = await grid.core.repo.issues.find(f).sort({ _id: -1 }).limit(q.page_size).toArray();
-      return docs.map((d) => toRequest(d.state));
+      return docs.map((d) => toRequest(d.state, publicUrl));
     },
   );
 
@@ -132,7 +136,23 @@ export async function open311Routes(app: App, grid: GridService): Promise<void> 
     async (request) => {
       const doc = await grid.core.repo.issues.findOne({ _id: new ObjectId(request.params.id) });
       if (!doc || doc.category === 'legalQuestion') throw new AppError('NOT_FOUND', 'No such request');
-      return [toRequest(doc.state)];
+      return [toRequest(doc.state, publicUrl)];
+    },
+  );
+  // The photo a request's media_url names: public, like the request itself (photos of public issues only).
+  app.get(
+    '/open311/v2/media/:id',
+    {
+      schema: {
+        tags,
+        params: IdParams,
+        querystring: PhotoQuery,
+        response: { 403: ErrorBody, 404: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const file = await grid.photos.openPublic(request.params.id, request.query.thumb === true);
+      return sendPhoto(reply, request.params.id, file, 'public');
     },
   );
 }

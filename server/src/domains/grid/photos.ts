@@ -7,7 +7,7 @@ import { createFileStore } from '../../files/gridfs.js';
 import { checkImage } from '../../files/images.js';
 import { AppError } from '../../http/app-error.js';
 import type { Scope } from '../permissions/index.js';
-import { readAccess } from './access.js';
+import { isPublic, readAccess } from './access.js';
 import type { IssueState } from './projection.js';
 
 export const GRID_PHOTO_BUCKET = 'grid_files';
@@ -91,6 +91,31 @@ export function createGridPhotos(ctx: AppContext, current: (issueId: string) => 
       throw error;
     }
   }
+
+  async function findPhoto(photoId: string): Promise<GridPhotoDoc> {
+    const doc = await photos.findOne({ _id: new ObjectId(photoId) });
+    if (!doc) throw new AppError('NOT_FOUND', 'No such photo');
+    return doc;
+  }
+
+  /** The issue that uses a photo; FORBIDDEN for an unused upload (or a claim whose issue never came). */
+  async function issueOf(doc: GridPhotoDoc): Promise<IssueState> {
+    const use = await uses.findOne({ _id: doc._id });
+    if (!use?.issueId) throw new AppError('FORBIDDEN', 'This photo is not shared');
+    try {
+      return await current(use.issueId);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'NOT_FOUND') {
+        throw new AppError('FORBIDDEN', 'This photo is not shared');
+      }
+      throw error;
+    }
+  }
+
+  const fileOf = (doc: GridPhotoDoc, thumbnail: boolean): { stream: Readable; mime: string } =>
+    thumbnail
+      ? { stream: files.open(doc.thumbId), mime: 'image/webp' }
+      : { stream: files.open(doc.fileId), mime: doc.mime };
 
   return {
     async upload(userId: string, contentType: string, data: Buffer): Promise<GridPhoto> {
@@ -228,25 +253,22 @@ export function createGridPhotos(ctx: AppContext, current: (issueId: string) => 
       photoId: string,
       thumbnail: boolean,
     ): Promise<{ stream: Readable; mime: string }> {
-      const doc = await photos.findOne({ _id: new ObjectId(photoId) });
-      if (!doc) throw new AppError('NOT_FOUND', 'No such photo');
+      const doc = await findPhoto(photoId);
       if (doc.uploaderId !== scope.userId) {
-        const use = await uses.findOne({ _id: doc._id });
-        if (!use?.issueId) throw new AppError('FORBIDDEN', 'This photo is not shared');
-        let state: IssueState;
-        try {
-          state = await current(use.issueId);
-        } catch (error) {
-          if (error instanceof AppError && error.code === 'NOT_FOUND') {
-            throw new AppError('FORBIDDEN', 'This photo is not shared');
-          }
-          throw error;
-        }
+        const state = await issueOf(doc);
         if (readAccess(scope, state) === null) throw new AppError('FORBIDDEN', 'You may not see this issue');
       }
-      return thumbnail
-        ? { stream: files.open(doc.thumbId), mime: 'image/webp' }
-        : { stream: files.open(doc.fileId), mime: doc.mime };
+      return fileOf(doc, thumbnail);
+    },
+
+    /**
+     * For the public Open311 `media_url`, without a sign-in: a photo of a public issue (what any signed-in
+     * reader sees of it). Unused uploads and photos of legal questions answer 403.
+     */
+    async openPublic(photoId: string, thumbnail: boolean): Promise<{ stream: Readable; mime: string }> {
+      const doc = await findPhoto(photoId);
+      if (!isPublic(await issueOf(doc))) throw new AppError('FORBIDDEN', 'This photo is not public');
+      return fileOf(doc, thumbnail);
     },
   };
 }

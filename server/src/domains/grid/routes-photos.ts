@@ -1,5 +1,7 @@
+import type { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import { ErrorBody, GridPhoto, GridPhotoLimits, IdParams } from '@zhibu/shared';
+import type { FastifyReply } from 'fastify';
 import type { RouteDeps } from '../../http/route-deps.js';
 import type { App } from '../../http/types.js';
 import { scopeOf } from '../permissions/index.js';
@@ -49,18 +51,33 @@ export async function gridPhotoRoutes(app: App, { ctx, authenticate }: RouteDeps
         tags,
         security,
         params: IdParams,
-        querystring: Type.Object({ thumb: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+        querystring: PhotoQuery,
       },
     },
     async (request, reply) => {
       const scope = await scopeOf(ctx, request);
-      const { stream, mime } = await grid.photos.open(scope, request.params.id, request.query.thumb === true);
-      void reply
-        .header('content-type', mime)
-        .header('x-content-type-options', 'nosniff')
-        .header('cache-control', 'private, max-age=3600')
-        .header('content-disposition', `inline; filename="photo-${request.params.id}.${mime.slice(6)}"`);
-      return reply.send(stream);
+      const file = await grid.photos.open(scope, request.params.id, request.query.thumb === true);
+      return sendPhoto(reply, request.params.id, file, 'private');
     },
   );
+}
+
+export const PhotoQuery = Type.Object(
+  { thumb: Type.Optional(Type.Boolean()) },
+  { additionalProperties: false },
+);
+
+/** Sends a stored photo inline, as the image type its upload was decoded as. */
+export function sendPhoto(
+  reply: FastifyReply,
+  id: string,
+  { stream, mime }: { stream: Readable; mime: string },
+  audience: 'private' | 'public',
+) {
+  return reply
+    .header('content-type', mime)
+    .header('x-content-type-options', 'nosniff')
+    .header('cache-control', `${audience}, max-age=3600`)
+    .header('content-disposition', `inline; filename="photo-${id}.${mime.slice(6)}"`)
+    .send(stream);
 }
