@@ -2,6 +2,7 @@ import type { Filter } from 'mongodb';
 import { ObjectId } from 'mongodb';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../http/app-error.js';
+import { createReadCache } from '../../read-cache.js';
 import {
   canAdminCommittee,
   canLeadBranch,
@@ -29,7 +30,6 @@ export interface UserAccess {
   memberOf: Set<string>;
   /** Channel id → end of a mute of this user there (moderators' mutes drop the cached access). */
   mutedUntil: Map<string, Date>;
-  loadedAt: number;
 }
 
 const hex = (id: ObjectId | null) => (id ? id.toHexString() : '');
@@ -105,62 +105,49 @@ export function readableFilter(access: UserAccess): Filter<ChannelDoc> {
   };
 }
 
-// Safety nets only: org events, channel changes and mutes drop entries at once on every process.
-const TTL_MS = 5 * 60_000;
-const CHANNEL_TTL_MS = 60_000;
-
 /**
- * Per-process caches of who may do what. Entries expire after a short time and are dropped at once when
- * an org event or a channel change says so (every process hears those through Redis pub/sub).
+ * Per-process caches of who may do what. The time limits are safety nets only: an org event, a channel
+ * change or a mute drops the entry at once on every process (they hear those through Redis pub/sub).
  */
 export function createAccessCache(ctx: AppContext, cols: Collections) {
-  const users = new Map<string, Promise<UserAccess>>();
-  const channels = new Map<string, { at: number; doc: Promise<ChannelDoc | null> }>();
-
-  async function load(userId: string): Promise<UserAccess> {
-    const [scope, memberships, mutes] = await Promise.all([
-      loadScope(ctx, userId),
-      cols.members.find({ userId: new ObjectId(userId) }, { projection: { channelId: 1 } }).toArray(),
-      cols.mutes.find({ userId: new ObjectId(userId), until: { $gt: ctx.now() } }).toArray(),
-    ]);
-    return {
-      scope,
-      memberOf: new Set(memberships.map((m) => m.channelId.toHexString())),
-      mutedUntil: new Map(mutes.map((m) => [m.channelId.toHexString(), m.until])),
-      loadedAt: Date.now(),
-    };
-  }
+  const users = createReadCache<UserAccess>({
+    max: 50_000,
+    ttlMs: 5 * 60_000,
+    load: async (userId) => {
+      const [scope, memberships, mutes] = await Promise.all([
+        loadScope(ctx, userId),
+        cols.members.find({ userId: new ObjectId(userId) }, { projection: { channelId: 1 } }).toArray(),
+        cols.mutes.find({ userId: new ObjectId(userId), until: { $gt: ctx.now() } }).toArray(),
+      ]);
+      return {
+        scope,
+        memberOf: new Set(memberships.map((m) => m.channelId.toHexString())),
+        mutedUntil: new Map(mutes.map((m) => [m.channelId.toHexString(), m.until])),
+      };
+    },
+  });
+  // A channel that does not exist is remembered too: probing ids costs one read each per minute.
+  const channels = createReadCache<ChannelDoc>({
+    max: 50_000,
+    ttlMs: 60_000,
+    load: (channelId) => cols.channels.findOne({ _id: new ObjectId(channelId) }),
+  });
 
   async function user(userId: string): Promise<UserAccess> {
-    const cached = users.get(userId);
-    if (cached) {
-      const value = await cached.catch(() => null);
-      if (value && Date.now() - value.loadedAt < TTL_MS) return value;
-      if (users.get(userId) === cached) users.delete(userId);
-    }
-    const fresh = load(userId);
-    users.set(userId, fresh);
-    fresh.catch(() => users.delete(userId));
-    if (users.size > 50_000) users.clear();
-    return fresh;
+    const access = await users.get(userId);
+    if (!access) throw new Error(`the access of user ${userId} was not loaded`);
+    return access;
   }
 
   async function channel(channelId: string): Promise<ChannelDoc | null> {
-    const cached = channels.get(channelId);
-    if (cached && Date.now() - cached.at < CHANNEL_TTL_MS) return cached.doc;
-    if (!/^[0-9a-f]{24}$/.test(channelId)) return null;
-    const doc = cols.channels.findOne({ _id: new ObjectId(channelId) });
-    channels.set(channelId, { at: Date.now(), doc });
-    doc.catch(() => channels.delete(channelId));
-    if (channels.size > 50_000) channels.clear();
-    return doc;
+    return /^[0-9a-f]{24}$/.test(channelId) ? channels.get(channelId) : null;
   }
 
   return {
     user,
     channel,
-    forgetUser: (userId: string) => users.delete(userId),
-    forgetChannel: (channelId: string) => channels.delete(channelId),
+    forgetUser: (userId: string) => users.forget(userId),
+    forgetChannel: (channelId: string) => channels.forget(channelId),
     /** The channel and the user's rights in it; NOT_FOUND when it does not exist or may not be read. */
     async rights(
       userId: string,

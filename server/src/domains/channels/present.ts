@@ -1,4 +1,5 @@
 import type { Attachment, Channel, Message, ReactionSummary, ThreadSummary } from '@zhibu/shared';
+import { LRUCache } from 'lru-cache';
 import type { Db, ObjectId } from 'mongodb';
 import { byIds } from './by-ids.js';
 import type { ChannelDoc, Collections, MessageDoc } from './model.js';
@@ -31,26 +32,24 @@ export interface PresentOptions {
 
 /** Turns stored messages into wire messages, reading reactions, pins, threads, names and files in batches. */
 export function createPresenter(db: Db, cols: Collections) {
-  const names = new Map<string, { name: string; at: number }>();
+  /** Display names for five minutes (a rename shows on new messages within that time). */
+  const names = new LRUCache<string, string>({ max: 100_000, ttl: 300_000 });
   const users = db.collection<{ _id: ObjectId; displayName: string }>('users');
 
   async function authorNames(ids: ObjectId[]): Promise<Map<string, string>> {
     const out = new Map<string, string>();
     const missing: ObjectId[] = [];
-    const now = Date.now();
     for (const id of ids) {
-      const key = id.toHexString();
-      const hit = names.get(key);
-      if (hit && now - hit.at < 300_000) out.set(key, hit.name);
-      else missing.push(id);
+      const name = names.get(id.toHexString());
+      if (name === undefined) missing.push(id);
+      else out.set(id.toHexString(), name);
     }
     if (missing.length > 0) {
       const found = await byIds(users, missing, { projection: { displayName: 1 } });
       for (const u of found) {
         out.set(u._id.toHexString(), u.displayName);
-        names.set(u._id.toHexString(), { name: u.displayName, at: now });
+        names.set(u._id.toHexString(), u.displayName);
       }
-      if (names.size > 100_000) names.clear();
     }
     return out;
   }

@@ -1,14 +1,10 @@
 import type { DocumentAccess, DocumentKind, DocumentStatus } from '@zhibu/shared';
 import { ObjectId } from 'mongodb';
 import type { AppContext } from '../../context.js';
+import { createReadCache } from '../../read-cache.js';
 import { loadScope, type Scope } from '../permissions/index.js';
 import { accessFor } from './access.js';
 import { createDocumentsRepo, type DocumentDoc } from './repo.js';
-
-interface Entry<T> {
-  at: number;
-  value: Promise<T>;
-}
 
 const MAX_ENTRIES = 5_000;
 
@@ -20,43 +16,33 @@ const MAX_ENTRIES = 5_000;
  */
 export function createAccessResolver(ctx: AppContext, ttlMs = 5_000) {
   const repo = createDocumentsRepo(ctx.db);
-  const scopes = new Map<string, Entry<Scope | null>>();
-  const statuses = new Map<string, Entry<DocumentStatus | null>>();
-  const docs = new Map<string, Entry<DocumentDoc | null>>();
-
-  function cached<T>(
-    map: Map<string, Entry<T>>,
-    key: string,
-    ttl: number,
-    load: () => Promise<T>,
-  ): Promise<T> {
-    const now = Date.now();
-    const hit = map.get(key);
-    if (hit && now - hit.at < ttl) return hit.value;
-    if (map.size >= MAX_ENTRIES) map.clear();
-    const value = load();
-    map.set(key, { at: now, value });
-    // Failures are not remembered.
-    value.catch(() => map.get(key)?.value === value && map.delete(key));
-    return value;
-  }
+  const scopes = createReadCache<Scope>({
+    max: MAX_ENTRIES,
+    ttlMs,
+    load: (userId) => loadScope(ctx, userId).catch(() => null),
+  });
+  const statuses = createReadCache<DocumentStatus>({
+    max: MAX_ENTRIES,
+    ttlMs,
+    load: async (docId) => (await repo.latestEvent(new ObjectId(docId)))?.status ?? null,
+  });
+  const docs = createReadCache<DocumentDoc>({
+    max: MAX_ENTRIES,
+    ttlMs: 0,
+    load: (docId) => repo.findById(docId),
+  });
 
   return {
     /** The user's access to a document, or null when there is no such document of that kind. */
     async access(userId: string, docId: string, kind: DocumentKind): Promise<DocumentAccess | null> {
       if (!ObjectId.isValid(docId) || docId.length !== 24) return null;
       const [doc, scope, status] = await Promise.all([
-        cached(docs, docId, Number.POSITIVE_INFINITY, () => repo.findById(docId)),
-        cached(scopes, userId, ttlMs, () => loadScope(ctx, userId).catch(() => null)),
-        cached(
-          statuses,
-          docId,
-          ttlMs,
-          async () => (await repo.latestEvent(new ObjectId(docId)))?.status ?? null,
-        ),
+        docs.get(docId),
+        scopes.get(userId),
+        statuses.get(docId),
       ]);
       if (!doc) {
-        docs.delete(docId); // it may be created in a moment
+        docs.forget(docId); // it may be created in a moment
         return null;
       }
       if (doc.kind !== kind) return null;
@@ -64,10 +50,10 @@ export function createAccessResolver(ctx: AppContext, ttlMs = 5_000) {
       return accessFor(scope, doc, status ?? doc.status);
     },
     forgetUser(userId: string): void {
-      scopes.delete(userId);
+      scopes.forget(userId);
     },
     forgetDoc(docId: string): void {
-      statuses.delete(docId);
+      statuses.forget(docId);
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { GeoPolygon, GridArea, GridAreaView } from '@zhibu/shared';
-import { LRUCache } from 'lru-cache';
 import { type Db, ObjectId } from 'mongodb';
 import { AppError } from '../../http/app-error.js';
+import { createReadCache } from '../../read-cache.js';
 import { checkPolygon, type GridAreaEntry, gridAtPoint } from './geo.js';
 
 /**
@@ -51,7 +51,7 @@ export function createGridAreas(db: Db) {
     });
   }
   // One entry; a failed read is not kept (the next report reads again).
-  const cache = new LRUCache<'all', GridAreaEntry[]>({ max: 1, ttl: AREAS_CACHE_MS, fetchMethod: readAll });
+  const cache = createReadCache<GridAreaEntry[]>({ max: 1, ttlMs: AREAS_CACHE_MS, load: readAll });
   const invalidate = () => cache.clear();
   return {
     async get(gridId: string): Promise<GridAreaView> {
@@ -78,7 +78,7 @@ export function createGridAreas(db: Db) {
 
     /** The grid whose area holds the point, if any (see gridAtPoint). */
     async gridAt(point: { lat: number; lng: number }): Promise<string | null> {
-      return gridAtPoint(point, (await cache.fetch('all')) ?? []);
+      return gridAtPoint(point, (await cache.get('all')) ?? []);
     },
   };
 }

@@ -1,9 +1,9 @@
 import type { GridEvent } from '@zhibu/shared';
 import { type GridEventData, gridDeadlineJob, gridRouteJob } from '@zhibu/shared';
-import { LRUCache } from 'lru-cache';
 import { ObjectId } from 'mongodb';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../http/app-error.js';
+import { createReadCache } from '../../read-cache.js';
 import { defaultWorkCalendar, type WorkCalendar } from './calendar.js';
 import type { Notifier } from './notify.js';
 import { advance, type IssueState, project } from './projection.js';
@@ -140,11 +140,10 @@ export function createGridCore(ctx: AppContext, options: GridCoreOptions) {
    * routing asks on every job, and the read is a scan on FerretDB. Someone added to a department less than
    * a second ago may miss the notification of an issue routed there; the department's inbox still shows it.
    */
-  const staffCache = new LRUCache<string, string[]>({
+  const staffCache = createReadCache<string[]>({
     max: 10_000,
-    ttl: 1000,
-    // A failed read is not cached: the next caller reads again.
-    fetchMethod: async (departmentId) =>
+    ttlMs: 1000,
+    load: async (departmentId) =>
       (
         await ctx.db
           .collection<{ userId: ObjectId }>('department_staff')
@@ -153,7 +152,7 @@ export function createGridCore(ctx: AppContext, options: GridCoreOptions) {
       ).map((s) => s.userId.toHexString()),
   });
   const departmentStaff = async (departmentId: string): Promise<string[]> =>
-    (await staffCache.fetch(departmentId)) ?? [];
+    (await staffCache.get(departmentId)) ?? [];
 
   async function departmentHead(departmentId: string): Promise<string | null> {
     const dep = await ctx.db

@@ -6,9 +6,9 @@ import type {
   GridRuleBody,
   GridTarget,
 } from '@zhibu/shared';
-import { LRUCache } from 'lru-cache';
 import { type Collection, ObjectId } from 'mongodb';
 import { AppError } from '../../http/app-error.js';
+import { createReadCache } from '../../read-cache.js';
 import { announceAssignment, announceToReporter } from './announce.js';
 import { allSettled, type GridCore } from './core.js';
 import type { IssueState } from './projection.js';
@@ -132,10 +132,10 @@ export function createRoutingService(core: GridCore) {
    * rules change rarely. An admin's edit applies to reports routed a second later; this process's own
    * edits apply at once.
    */
-  const cache = new LRUCache<'table', { rules: GridRule[]; fallback: string | null }>({
+  const cache = createReadCache<{ rules: GridRule[]; fallback: string | null }>({
     max: 1,
-    ttl: 1000,
-    fetchMethod: async () => {
+    ttlMs: 1000,
+    load: async () => {
       const [all, fallback] = await Promise.all([
         rules.find({ enabled: true }).toArray(),
         settings.findOne({ _id: 'fallback' }),
@@ -143,7 +143,7 @@ export function createRoutingService(core: GridCore) {
       return { rules: all.map(toRule), fallback: fallback?.departmentId ?? null };
     },
   });
-  const loadCache = async () => (await cache.fetch('table')) ?? { rules: [], fallback: null };
+  const loadCache = async () => (await cache.get('table')) ?? { rules: [], fallback: null };
   const enabledRules = async () => (await loadCache()).rules;
   const fallbackDepartment = async () => (await loadCache()).fallback;
   const invalidate = () => cache.clear();
