@@ -1,3 +1,4 @@
+import { buildApp } from '@zhibu/server';
 import type { ChannelEvent, HistoryPage, Message, ReadState, SyncResult } from '@zhibu/shared';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BuiltUser } from '../support/factories.js';
@@ -10,12 +11,25 @@ import {
   collectEvents,
   connect,
   emitAck,
+  listen,
   sleep,
   startChat,
   waitFor,
 } from './channels.fixtures.js';
 
+/**
+ * channels-two-processes.test.ts runs these tests again with a second server process (a second app on
+ * the same database and Redis): consecutive connections then alternate between the two, so senders and
+ * readers, and one user's devices, sit on different processes.
+ */
+export const TWO_PROCESSES_ENV = 'ZHIBU_CHANNELS_TWO_PROCESSES';
+
 let t: Awaited<ReturnType<typeof startChat>>;
+let second: Awaited<ReturnType<typeof buildApp>> | null = null;
+const urls: string[] = [];
+let connections = 0;
+/** A connected socket of `user`, on the next process in turn. */
+const open = (user: BuiltUser) => connect(urls[connections++ % urls.length]!, user.token);
 let secretary: BuiltUser;
 let alice: BuiltUser;
 let bob: BuiltUser;
@@ -27,7 +41,13 @@ let channelId: string;
 type Sent = { message: Message; duplicate: boolean };
 
 beforeAll(async () => {
-  t = await startChat('channels');
+  const two = process.env[TWO_PROCESSES_ENV] === '1';
+  t = await startChat(two ? 'channels2' : 'channels');
+  urls.push(t.url);
+  if (two) {
+    second = await buildApp(t.config);
+    urls.push(await listen(second));
+  }
   const branch = await t.f.buildBranch();
   branchId = branch.id;
   secretary = (await t.f.buildMember({ branchId, role: 'secretary', displayName: '王书记' })).user;
@@ -38,7 +58,10 @@ beforeAll(async () => {
   channelId = (await branchChannelOf(t.app, alice.headers, branchId)).id;
 });
 afterEach(() => closeSockets());
-afterAll(() => t.close());
+afterAll(async () => {
+  await second?.close();
+  await t.close();
+});
 
 async function send(
   socket: Parameters<typeof emitAck>[0],
@@ -79,8 +102,8 @@ describe('channels follow the org data', () => {
       (c) => c.kind === 'announcement' && c.branchId === branchId,
     )!;
     expect(announce.canPost).toBe(false);
-    const member = await connect(t.url, alice.token);
-    const leader = await connect(t.url, secretary.token);
+    const member = await open(alice);
+    const leader = await open(secretary);
     const refused = await emitAck(member, 'message:send', {
       channelId: announce.id,
       clientId: clientId(),
@@ -101,8 +124,8 @@ describe('channels follow the org data', () => {
 
 describe('sending', () => {
   it('acknowledges after the message is stored, and delivers it to the other members', async () => {
-    const a = await connect(t.url, alice.token);
-    const b = await connect(t.url, bob.token);
+    const a = await open(alice);
+    const b = await open(bob);
     const received = collectEvents(b);
     const message = await send(a, '大家好, hello 支部');
     // The ack came back: the message must already be readable through REST.
@@ -115,7 +138,7 @@ describe('sending', () => {
   });
 
   it('returns the stored message for a re-sent client id instead of a duplicate', async () => {
-    const a = await connect(t.url, alice.token);
+    const a = await open(alice);
     const payload = { channelId, clientId: clientId(), text: '只发一次' };
     const [first, second] = await Promise.all([
       emitAck<Sent>(a, 'message:send', payload),
@@ -131,8 +154,8 @@ describe('sending', () => {
   });
 
   it('assigns gapless sequence numbers under concurrent senders, in each sender’s order', async () => {
-    const senders = await Promise.all([alice, bob, carol].map((u) => connect(t.url, u.token)));
-    const reader = await connect(t.url, secretary.token);
+    const senders = await Promise.all([alice, bob, carol].map((u) => open(u)));
+    const reader = await open(secretary);
     const received = collectEvents(reader);
     const before = (await history(secretary, '?limit=1')).lastSeq;
     const perSender = 15;
@@ -161,9 +184,9 @@ describe('sending', () => {
   });
 
   it('gives someone without access nothing: no delivery, no history, an error ack', async () => {
-    const o = await connect(t.url, outsider.token);
+    const o = await open(outsider);
     const got = collectEvents(o);
-    const a = await connect(t.url, alice.token);
+    const a = await open(alice);
     await send(a, '内部讨论');
     const res = await t.app.inject({
       method: 'GET',
@@ -182,8 +205,8 @@ describe('sending', () => {
 
 describe('threads, reactions, pins, edits', () => {
   it('makes a replied-to message a thread root with count, participants and follow', async () => {
-    const a = await connect(t.url, alice.token);
-    const b = await connect(t.url, bob.token);
+    const a = await open(alice);
+    const b = await open(bob);
     const root = await send(a, '周六志愿服务谁去?');
     const reply = await send(b, '我去', { threadRootId: root.id });
     expect(reply.seq).toBeNull();
@@ -211,8 +234,8 @@ describe('threads, reactions, pins, edits', () => {
   });
 
   it('counts reactions once per person and emoji, pins, and keeps edit history', async () => {
-    const a = await connect(t.url, alice.token);
-    const b = await connect(t.url, bob.token);
+    const a = await open(alice);
+    const b = await open(bob);
     const m = await send(a, '初稿');
     await emitAck(b, 'reaction:add', { messageId: m.id, emoji: '👍' });
     await emitAck(b, 'reaction:add', { messageId: m.id, emoji: '👍' });
@@ -242,9 +265,9 @@ describe('threads, reactions, pins, edits', () => {
   });
 
   it('lets a secretary delete another member’s message, as a logged tombstone', async () => {
-    const a = await connect(t.url, alice.token);
-    const s = await connect(t.url, secretary.token);
-    const b = await connect(t.url, bob.token);
+    const a = await open(alice);
+    const s = await open(secretary);
+    const b = await open(bob);
     const m = await send(a, '不当言论');
     expect(await emitAck(b, 'message:delete', { messageId: m.id })).toMatchObject({
       ok: false,
@@ -262,9 +285,9 @@ describe('threads, reactions, pins, edits', () => {
 
 describe('catch-up', () => {
   it('replays every message, edit, delete and reaction missed while away, in order, exactly once', async () => {
-    let c = await connect(t.url, carol.token);
+    let c = await open(carol);
     const live = collectEvents(c);
-    const a = await connect(t.url, alice.token);
+    const a = await open(alice);
     const seen = await send(a, '离线前的消息');
     await waitFor(() => live.some((e) => e.message?.id === seen.id), 'live event before disconnect');
     const lastEventSeq = Math.max(...live.filter((e) => e.channelId === channelId).map((e) => e.eventSeq));
@@ -277,7 +300,7 @@ describe('catch-up', () => {
     await emitAck(a, 'reaction:add', { messageId: seen.id, emoji: '🎉' });
     const m3 = await send(a, '离线期间三');
 
-    c = await connect(t.url, carol.token);
+    c = await open(carol);
     const sync = await emitAck<SyncResult>(c, 'sync', {
       channels: [{ channelId, afterEventSeq: lastEventSeq }],
     });
@@ -303,12 +326,12 @@ describe('catch-up', () => {
 
 describe('read state', () => {
   it('keeps unread and mention counts exact and live on the member’s other devices', async () => {
-    const phone = await connect(t.url, carol.token);
-    const laptop = await connect(t.url, carol.token);
+    const phone = await open(carol);
+    const laptop = await open(carol);
     const laptopStates = collect(laptop, 'read:state') as ReadState[];
     const start = await emitAck<{ state: ReadState }>(phone, 'read:mark', { channelId, seq: 1_000_000 });
     expect(start.ok && start.state.unread).toBe(0);
-    const a = await connect(t.url, alice.token);
+    const a = await open(alice);
     await send(a, '第一条');
     const mention = await send(a, `请 <@${carol.id}> 看一下`);
     await send(a, '第三条');
@@ -336,8 +359,8 @@ describe('read state', () => {
 
 describe('@all', () => {
   it('is for leaders by default, and refused above the member-count cap', async () => {
-    const a = await connect(t.url, alice.token);
-    const s = await connect(t.url, secretary.token);
+    const a = await open(alice);
+    const s = await open(secretary);
     const denied = await emitAck(a, 'message:send', { channelId, clientId: clientId(), text: '<@all> 开会' });
     expect(denied).toMatchObject({ ok: false, error: { code: 'MENTION_ALL_FORBIDDEN' } });
     const allowed = await emitAck<Sent>(s, 'message:send', {
@@ -358,7 +381,7 @@ describe('@all', () => {
       await t.f.org.members.add(branchDoc, { userId: user._id.toHexString() }, null);
     }
     const bigChannel = await branchChannelOf(t.app, leader.headers, big.id);
-    const l = await connect(t.url, leader.token);
+    const l = await open(leader);
     const capped = await emitAck(l, 'message:send', {
       channelId: bigChannel.id,
       clientId: clientId(),
