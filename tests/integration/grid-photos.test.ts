@@ -280,7 +280,7 @@ describe('verification photos', () => {
 });
 
 describe('a report cut short by a crash', () => {
-  it('names its issue from the start, and the daily purge frees photos whose report never came to exist', async () => {
+  it('names its issue from the start, and the daily purge frees photos whose report or verification never came to be', async () => {
     const photos = workers.rt.grid.photos;
     const uses = ctx.app.ctx.db.collection('grid_photo_uses');
     // A report that completed: its photo's use names the issue and is settled.
@@ -306,6 +306,9 @@ describe('a report cut short by a crash', () => {
       photos: [late.id],
     });
     await uses.updateOne({ _id: new ObjectId(late.id) }, { $set: { settled: false } });
+    // … or a grid worker's verification of an existing issue died between its claim and its event.
+    const unverified = await uploadOk(w.gridWorker, '#722ed1');
+    await photos.claim(w.gridWorker.id, [unverified.id], issue.id);
 
     // Meanwhile the photo is taken; a fresh claim is left alone by the purge.
     const retry = {
@@ -318,11 +321,14 @@ describe('a report cut short by a crash', () => {
     expect((await api.call('POST', '/api/v1/grid/issues', w.resident2, retry)).statusCode).toBe(409);
     expect(await photos.releaseOrphans(new Date(Date.now() - 60_000))).toBe(0);
 
-    expect(await photos.releaseOrphans(new Date(Date.now() + 60_000))).toBe(1);
+    expect(await photos.releaseOrphans(new Date(Date.now() + 60_000))).toBe(2);
     expect(await uses.findOne({ _id: new ObjectId(late.id) })).toMatchObject({
       issueId: lateIssue.id,
       settled: true,
     });
+    // The verification's photo is not the issue's: readers of the issue may not open it.
+    expect(await uses.findOne({ _id: new ObjectId(unverified.id) })).toBeNull();
+    expect((await download(w.resident2, unverified.id)).statusCode).toBe(403);
     // The freed photo is its owner's to use again.
     const again = await api.report(w.resident2, retry);
     expect(again.photos).toEqual([lost.id]);

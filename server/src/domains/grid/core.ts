@@ -57,6 +57,15 @@ export function createGridCore(ctx: AppContext, options: GridCoreOptions) {
     return { events, state: project(events, calendar) };
   }
 
+  /** The photo ids an issue's events name (its report's and verifications'); null when there is no issue. */
+  async function photosInLog(issueId: string): Promise<Set<string> | null> {
+    const events = ObjectId.isValid(issueId) ? await repo.loadEvents(issueId) : [];
+    if (events.length === 0) return null;
+    return new Set(
+      events.flatMap((e) => (e.data.type === 'reported' || e.data.type === 'verified' ? e.data.photos : [])),
+    );
+  }
+
   /** The delayed job for the next escalation step (deterministic id: scheduling twice adds it once). */
   async function schedule(state: IssueState): Promise<void> {
     const next = state.deadlines.nextEscalationAt;
@@ -199,6 +208,7 @@ export function createGridCore(ctx: AppContext, options: GridCoreOptions) {
     notifier,
     load,
     current,
+    photosInLog,
     apply,
     create,
     settle,

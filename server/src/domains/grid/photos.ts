@@ -70,7 +70,15 @@ export type GridPhotos = ReturnType<typeof createGridPhotos>;
  * Report and verification photos: stored in GridFS with a WebP thumbnail, checked by decoding them. An
  * upload is its uploader's until one issue uses it; then whoever may read that issue may download it.
  */
-export function createGridPhotos(ctx: AppContext, current: (issueId: string) => Promise<IssueState>) {
+/**
+ * `current` gives an issue's state; `photosInLog` the photo ids its events name (its report's and its
+ * verifications'), or null when the issue does not exist.
+ */
+export function createGridPhotos(
+  ctx: AppContext,
+  current: (issueId: string) => Promise<IssueState>,
+  photosInLog: (issueId: string) => Promise<Set<string> | null>,
+) {
   const files = createFileStore(ctx.db, GRID_PHOTO_BUCKET);
   const photos: Collection<GridPhotoDoc> = ctx.db.collection('grid_photos');
   const uses: Collection<GridPhotoUseDoc> = ctx.db.collection('grid_photo_uses');
@@ -80,16 +88,6 @@ export function createGridPhotos(ctx: AppContext, current: (issueId: string) => 
     const mine = await uses.find({ _id: { $in: oids }, claim }, { projection: { _id: 1 } }).toArray();
     for (const { _id } of mine) await photos.updateOne({ _id }, { $set: { used: false } });
     await uses.deleteMany({ _id: { $in: oids }, claim });
-  }
-
-  async function issueExists(issueId: string): Promise<boolean> {
-    try {
-      await current(issueId);
-      return true;
-    } catch (error) {
-      if (error instanceof AppError && error.code === 'NOT_FOUND') return false;
-      throw error;
-    }
   }
 
   async function findPhoto(photoId: string): Promise<GridPhotoDoc> {
@@ -195,8 +193,9 @@ export function createGridPhotos(ctx: AppContext, current: (issueId: string) => 
     },
 
     /**
-     * Claims older than `before` whose claimant died before settling: settled now when their issue
-     * exists, given back when it never came to exist (the photos can then be used again, or purged).
+     * Claims older than `before` whose claimant died before settling: settled now when their issue's log
+     * names the photo (the event was written), given back otherwise — the issue never came to exist, or a
+     * verification died before its event (the photos can then be used again, or purged).
      */
     async releaseOrphans(before: Date, limit = 500): Promise<number> {
       const stale = await uses
@@ -205,7 +204,8 @@ export function createGridPhotos(ctx: AppContext, current: (issueId: string) => 
         .toArray();
       let released = 0;
       for (const use of stale) {
-        if (use.issueId && (await issueExists(use.issueId))) {
+        const named = use.issueId ? await photosInLog(use.issueId) : null;
+        if (named?.has(use._id.toHexString())) {
           await uses.updateOne({ _id: use._id, claim: use.claim }, { $set: { settled: true } });
           continue;
         }

@@ -38,7 +38,7 @@ function redactEvent(e: GridEvent, s: IssueState): GridEvent {
 export function createGridService(ctx: AppContext, options: GridServiceOptions) {
   const core = createGridCore(ctx, options);
   const routing = createRoutingService(core);
-  const photos = createGridPhotos(ctx, core.current);
+  const photos = createGridPhotos(ctx, core.current, core.photosInLog);
   const areas = createGridAreas(ctx.db);
   return {
     core,
