@@ -45,6 +45,8 @@ export function createRelay(ctx: AppContext, handlers: RelayHandlers) {
    */
   const alone = new Set<string>();
   const epoch = new Map<string, number>();
+  /** Documents this process is subscribed to: only then does a count of one receiver mean "only us". */
+  const joined = new Set<string>();
   let closing = false;
 
   sub.on('messageBuffer', (channelBuf: Buffer, message: Buffer) => {
@@ -76,8 +78,10 @@ export function createRelay(ctx: AppContext, handlers: RelayHandlers) {
     },
     async join(docId: string): Promise<void> {
       await sub.subscribe(docChannel(docId));
+      joined.add(docId);
     },
     async leave(docId: string): Promise<void> {
+      joined.delete(docId);
       alone.delete(docId);
       epoch.delete(docId);
       await sub.unsubscribe(docChannel(docId));
@@ -89,7 +93,10 @@ export function createRelay(ctx: AppContext, handlers: RelayHandlers) {
       // Best effort by design: a lost frame is recovered by the hello of the process that missed it.
       pub.publish(docChannel(docId), frame).then(
         (receivers) => {
-          if (receivers <= 1 && (epoch.get(docId) ?? 0) === sentAt) alone.add(docId);
+          // Counts taken while we were not subscribed (an unloading room's last awareness) say nothing.
+          if (!joined.has(docId)) return;
+          if (receivers > 1) alone.delete(docId);
+          else if ((epoch.get(docId) ?? 0) === sentAt) alone.add(docId);
         },
         (error: unknown) => ctx.log.error({ err: error, docId }, 'collab relay: publish failed'),
       );
