@@ -12,19 +12,13 @@ import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import type { AppContext } from '../context.js';
+import { closeConn, handleFrame } from './frames.js';
 import { startHeartbeat } from './heartbeat.js';
 import { createConnectionLimit } from './limit.js';
-import {
-  type ClientMessage,
-  decodeClientMessage,
-  encodeAwareness,
-  encodePermissionDenied,
-  encodeSyncStep1,
-  encodeSyncStep2,
-  ProtocolError,
-} from './protocol.js';
+import { encodeAwareness, encodeSyncStep1 } from './protocol.js';
 import { createRelay, RelayKind } from './relay.js';
-import { type Conn, RELAY_ORIGIN, Room, SERVER_ORIGIN, send } from './room.js';
+import { type Conn, RELAY_ORIGIN, type Room, SERVER_ORIGIN, send } from './room.js';
+import { createRooms } from './rooms.js';
 import { createUpdateStore } from './store.js';
 import { createWriter } from './writer.js';
 
@@ -48,8 +42,6 @@ export interface CollabOptions {
 }
 
 const PATH_PREFIX = '/collab/';
-/** Plain text and automatic versions are refreshed at most this often per document (and on unload). */
-const TEXT_INTERVAL_MS = 10_000;
 
 interface ControlMessage {
   type: 'doc-access';
@@ -70,11 +62,8 @@ export function createCollab(ctx: AppContext, options: CollabOptions) {
   const limit = createConnectionLimit(ctx, {
     maxPerUser: options.maxConnectionsPerUser ?? COLLAB_MAX_CONNECTIONS_PER_USER,
   });
-  const rooms = new Map<string, Room>();
-  const loading = new Map<string, Promise<Room>>();
-  const holds = new Map<Room, number>();
-  const lastText = new Map<Room, number>();
   const kinds = new Map<string, DocumentKind>();
+  const frameLimits = { maxUpdateBytes: cfg.COLLAB_MAX_UPDATE_BYTES, maxDocBytes: cfg.COLLAB_MAX_DOC_BYTES };
   const wss = new WebSocketServer({ noServer: true, maxPayload: cfg.COLLAB_MAX_UPDATE_BYTES * 2 + 1024 });
   const stopHeartbeat = startHeartbeat(wss, cfg.COLLAB_HEARTBEAT_MS);
   let closed = false;
@@ -92,7 +81,7 @@ export function createCollab(ctx: AppContext, options: CollabOptions) {
       if (!room) continue;
       const compaction = room.written();
       if (compaction) void track(compaction);
-      void contentChanged(room, false);
+      void rooms.contentChanged(room, false);
     }
   });
   const relay = createRelay(ctx, {
@@ -113,9 +102,18 @@ export function createCollab(ctx: AppContext, options: CollabOptions) {
       }
     },
     onResubscribed() {
-      for (const room of rooms.values())
-        relay.publish(room.id, RelayKind.hello, Y.encodeStateVector(room.doc));
+      for (const room of rooms.all()) relay.publish(room.id, RelayKind.hello, Y.encodeStateVector(room.doc));
     },
+  });
+
+  const rooms = createRooms(ctx, {
+    store,
+    relay,
+    writer,
+    template: (docId) => options.documents.template(docId),
+    contentChanged: (docId, doc) => options.documents.contentChanged(docId, doc),
+    track,
+    closed: () => closed,
   });
 
   function answerHello(room: Room, stateVector: Uint8Array): void {
@@ -128,180 +126,6 @@ export function createCollab(ctx: AppContext, options: CollabOptions) {
         RelayKind.awareness,
         awarenessProtocol.encodeAwarenessUpdate(room.awareness, states),
       );
-    }
-  }
-
-  function contentChanged(room: Room, force: boolean): Promise<void> {
-    const now = Date.now();
-    if (!room.dirtySinceText || (!force && now - (lastText.get(room) ?? 0) < TEXT_INTERVAL_MS)) {
-      return Promise.resolve();
-    }
-    room.dirtySinceText = false;
-    lastText.set(room, now);
-    return track(options.documents.contentChanged(room.docId, room.doc)).catch((error: unknown) => {
-      room.dirtySinceText = true;
-      ctx.log.error({ err: error, docId: room.id }, 'collab: saving plain text failed');
-    });
-  }
-
-  async function load(docId: string): Promise<Room> {
-    const oid = new ObjectId(docId);
-    const room = new Room(oid, ctx, store, relay, writer, { compactAfter: cfg.COLLAB_COMPACT_AFTER });
-    // Subscribe first, then read: whatever another process relays meanwhile is not missed.
-    await relay.join(docId);
-    try {
-      let stored = await store.load(oid);
-      if (stored.count === 0) {
-        const template = await options.documents.template(docId);
-        // Clock 0 is unique: of many processes creating the template at once, one insert wins.
-        if (template) await store.insertTemplate(oid, template);
-        stored = await store.load(oid);
-      }
-      // One transaction, one update at a time: much cheaper than Y.mergeUpdates of many records.
-      room.doc.transact(() => {
-        for (const update of stored.updates) Y.applyUpdate(room.doc, update, RELAY_ORIGIN);
-      }, RELAY_ORIGIN);
-      room.bytes = stored.bytes;
-      room.storedCount = stored.count;
-    } catch (error) {
-      await relay.leave(docId);
-      room.destroy();
-      throw error;
-    }
-    relay.publish(docId, RelayKind.hello, Y.encodeStateVector(room.doc));
-    rooms.set(docId, room);
-    return room;
-  }
-
-  /** The loaded room of a document, loading it once however many connections ask at the same time. */
-  async function acquire(docId: string): Promise<Room> {
-    for (;;) {
-      const existing = rooms.get(docId);
-      if (existing && !existing.closing) {
-        cancelUnload(existing);
-        return existing;
-      }
-      if (existing?.closing) {
-        await new Promise((resolve) => setTimeout(resolve, 20));
-        continue;
-      }
-      let pending = loading.get(docId);
-      if (!pending) {
-        pending = load(docId).finally(() => loading.delete(docId));
-        loading.set(docId, pending);
-      }
-      const room = await pending;
-      if (!room.closing) {
-        cancelUnload(room);
-        return room;
-      }
-    }
-  }
-
-  function cancelUnload(room: Room): void {
-    if (room.unloadTimer) {
-      clearTimeout(room.unloadTimer);
-      room.unloadTimer = null;
-    }
-  }
-
-  function maybeUnload(room: Room): void {
-    if (room.conns.size > 0 || (holds.get(room) ?? 0) > 0 || room.closing || room.unloadTimer) return;
-    room.unloadTimer = setTimeout(() => {
-      room.unloadTimer = null;
-      if (room.conns.size > 0 || (holds.get(room) ?? 0) > 0) return;
-      void track(unload(room));
-    }, cfg.COLLAB_UNLOAD_GRACE_MS);
-  }
-
-  async function unload(room: Room): Promise<void> {
-    room.closing = true;
-    try {
-      await room.flush();
-      await contentChanged(room, true);
-    } finally {
-      rooms.delete(room.id);
-      holds.delete(room);
-      lastText.delete(room);
-      await relay.leave(room.id).catch(() => undefined);
-      const storedCount = room.storedCount;
-      room.destroy();
-      // Leave a compact document behind, so that the next cold load applies one snapshot instead of many
-      // records. In the background: a concurrent load is safe (it reads duplicates at worst).
-      if (storedCount > 2 && !closed) {
-        void track(store.compact(room.docId)).catch((error: unknown) =>
-          ctx.log.error({ err: error, docId: room.id }, 'collab: compaction after unload failed'),
-        );
-      }
-    }
-  }
-
-  function closeConn(ws: WebSocket, code: number, reason: string): void {
-    if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) ws.close(code, reason);
-  }
-
-  function handleMessage(room: Room, conn: Conn, data: RawData, isBinary: boolean): void {
-    if (!isBinary) {
-      closeConn(conn.ws, CollabCloseCodes.PROTOCOL_ERROR, 'binary frames only');
-      return;
-    }
-    // `ws` hands binary messages over as a Buffer (its default binaryType): no copy.
-    const frame = Buffer.isBuffer(data)
-      ? data
-      : Array.isArray(data)
-        ? Buffer.concat(data)
-        : Buffer.from(data as ArrayBuffer);
-    if (frame.length > cfg.COLLAB_MAX_UPDATE_BYTES) {
-      closeConn(conn.ws, CollabCloseCodes.TOO_LARGE, 'message too large');
-      return;
-    }
-    let message: ClientMessage;
-    try {
-      message = decodeClientMessage(new Uint8Array(frame.buffer, frame.byteOffset, frame.length));
-    } catch (error) {
-      const why = error instanceof ProtocolError ? error.message : 'malformed frame';
-      closeConn(conn.ws, CollabCloseCodes.PROTOCOL_ERROR, why);
-      return;
-    }
-    switch (message.type) {
-      case 'syncStep1':
-        send(conn.ws, encodeSyncStep2(Y.encodeStateAsUpdate(room.doc, message.stateVector)));
-        return;
-      case 'syncStep2':
-      case 'update': {
-        if (conn.readOnly) {
-          if (message.update.length > 2) send(conn.ws, encodePermissionDenied('read-only'));
-          return;
-        }
-        if (room.bytes + message.update.length > cfg.COLLAB_MAX_DOC_BYTES) {
-          if (room.exactBytes() + message.update.length > cfg.COLLAB_MAX_DOC_BYTES) {
-            closeConn(conn.ws, CollabCloseCodes.TOO_LARGE, 'document size cap reached');
-            return;
-          }
-        }
-        try {
-          Y.applyUpdate(room.doc, message.update, conn);
-        } catch {
-          closeConn(conn.ws, CollabCloseCodes.PROTOCOL_ERROR, 'undecodable update');
-        }
-        return;
-      }
-      case 'awareness':
-        try {
-          awarenessProtocol.applyAwarenessUpdate(room.awareness, message.update, conn);
-        } catch {
-          closeConn(conn.ws, CollabCloseCodes.PROTOCOL_ERROR, 'undecodable awareness update');
-        }
-        return;
-      case 'queryAwareness': {
-        const ids = [...room.awareness.getStates().keys()];
-        if (ids.length > 0) {
-          send(conn.ws, encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(room.awareness, ids)));
-        }
-        return;
-      }
-      case 'auth':
-        return;
     }
   }
 
@@ -373,22 +197,22 @@ export function createCollab(ctx: AppContext, options: CollabOptions) {
     if (ws.readyState !== WebSocket.OPEN) return;
 
     kinds.set(parsed.id, parsed.kind);
-    const room = await acquire(parsed.id);
+    const room = await rooms.acquire(parsed.id);
     const conn: Conn = { ws, userId, readOnly: access === 'read', awarenessIds: new Set() };
-    if (ws.readyState !== WebSocket.OPEN) return maybeUnload(room);
+    if (ws.readyState !== WebSocket.OPEN) return rooms.maybeUnload(room);
     room.conns.set(ws, conn);
     ws.on('close', () => {
       room.conns.delete(ws);
       awarenessProtocol.removeAwarenessStates(room.awareness, [...conn.awarenessIds], null);
-      maybeUnload(room);
+      rooms.maybeUnload(room);
     });
-    onMessage = (data, isBinary) => handleMessage(room, conn, data, isBinary);
+    onMessage = (data, isBinary) => handleFrame(room, conn, data, isBinary, frameLimits);
 
     send(ws, encodeSyncStep1(Y.encodeStateVector(room.doc)));
     const ids = [...room.awareness.getStates().keys()];
     if (ids.length > 0)
       send(ws, encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(room.awareness, ids)));
-    for (const [data, isBinary] of queued.splice(0)) handleMessage(room, conn, data, isBinary);
+    for (const [data, isBinary] of queued.splice(0)) handleFrame(room, conn, data, isBinary, frameLimits);
   }
 
   function onUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -415,16 +239,11 @@ export function createCollab(ctx: AppContext, options: CollabOptions) {
      */
     async edit(docId: string, kind: DocumentKind, fn: (doc: Y.Doc, origin: symbol) => void): Promise<void> {
       kinds.set(docId, kind);
-      const room = await acquire(docId);
-      holds.set(room, (holds.get(room) ?? 0) + 1);
-      try {
+      await rooms.hold(docId, async (room) => {
         fn(room.doc, SERVER_ORIGIN);
         await room.flush();
-        await contentChanged(room, true);
-      } finally {
-        holds.set(room, (holds.get(room) ?? 1) - 1);
-        maybeUnload(room);
-      }
+        await rooms.contentChanged(room, true);
+      });
     },
 
     /** The document's current state: from memory when loaded here, else from storage. */
@@ -442,7 +261,7 @@ export function createCollab(ctx: AppContext, options: CollabOptions) {
     /** Re-checks this process's connections of one user (after an org event, which every process receives). */
     async userAccessChanged(userId: string): Promise<void> {
       options.documents.forget?.({ userId });
-      for (const room of rooms.values()) {
+      for (const room of rooms.all()) {
         const conns = [...room.conns.values()].filter((c) => c.userId === userId);
         if (conns.length > 0) await reevaluate(conns, room);
       }
@@ -450,20 +269,22 @@ export function createCollab(ctx: AppContext, options: CollabOptions) {
 
     insertTemplate: (docId: ObjectId, update: Uint8Array) => store.insertTemplate(docId, update),
 
-    stats: () => ({
-      rooms: rooms.size,
-      connections: [...rooms.values()].reduce((n, r) => n + r.conns.size, 0),
-    }),
+    stats: () => {
+      const loaded = rooms.all();
+      return { rooms: loaded.length, connections: loaded.reduce((n, r) => n + r.conns.size, 0) };
+    },
 
     async close(): Promise<void> {
       closed = true;
       stopHeartbeat();
-      for (const room of [...rooms.values()]) {
+      for (const room of rooms.all()) {
         if (room.closing) continue; // already unloading: awaited below with the other background work
         for (const conn of room.conns.values())
           closeConn(conn.ws, CollabCloseCodes.UNAVAILABLE, 'server closing');
         room.conns.clear();
-        await unload(room).catch((error: unknown) => ctx.log.error({ err: error }, 'collab: unload failed'));
+        await rooms
+          .unload(room)
+          .catch((error: unknown) => ctx.log.error({ err: error }, 'collab: unload failed'));
       }
       await Promise.allSettled([...inflight]);
       for (const client of wss.clients) client.terminate();
