@@ -133,7 +133,15 @@ export function createCollab(ctx: AppContext, options: CollabOptions) {
     const kind = kinds.get(room.id);
     if (!kind) return;
     for (const conn of conns) {
-      const access = await options.documents.access(conn.userId, room.id, kind).catch(() => null);
+      let access: DocumentAccess | null;
+      try {
+        access = await options.documents.access(conn.userId, room.id, kind);
+      } catch (error) {
+        // No verdict, so no "revoked" either: the client reconnects, and connecting checks again.
+        ctx.log.error({ err: error, docId: room.id }, 'collab: re-checking access failed');
+        closeConn(conn.ws, CollabCloseCodes.UNAVAILABLE, 'access check failed; reconnect');
+        continue;
+      }
       if (access === null || access === 'none') {
         closeConn(conn.ws, CollabCloseCodes.FORBIDDEN, 'access revoked');
         continue;

@@ -1,6 +1,7 @@
 import type { DocumentAccess, DocumentKind, DocumentStatus } from '@zhibu/shared';
 import { ObjectId } from 'mongodb';
 import type { AppContext } from '../../context.js';
+import { AppError } from '../../http/app-error.js';
 import { createReadCache } from '../../read-cache.js';
 import { loadScope, type Scope } from '../permissions/index.js';
 import { accessFor } from './access.js';
@@ -19,7 +20,12 @@ export function createAccessResolver(ctx: AppContext, ttlMs = 5_000) {
   const scopes = createReadCache<Scope>({
     max: MAX_ENTRIES,
     ttlMs,
-    load: (userId) => loadScope(ctx, userId).catch(() => null),
+    // An unknown or disabled account has no access (remembered); a failed read is an error (not kept).
+    load: (userId) =>
+      loadScope(ctx, userId).catch((error: unknown) => {
+        if (error instanceof AppError && error.code === 'UNAUTHENTICATED') return null;
+        throw error;
+      }),
   });
   const statuses = createReadCache<DocumentStatus>({
     max: MAX_ENTRIES,
