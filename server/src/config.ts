@@ -49,6 +49,8 @@ export const ConfigSchema = Type.Object({
   COLLAB_AUTO_VERSION_MINUTES: Type.Integer({ minimum: 1, maximum: 1440, default: 10 }),
   /** A connection that does not answer a ping within this long is ended (its peer went away silently). */
   COLLAB_HEARTBEAT_MS: Type.Integer({ minimum: 100, maximum: 600_000, default: 30_000 }),
+  /** Whether the public Open311 API links and serves the photos of public grid issues. */
+  OPEN311_PHOTOS: Type.Union([Type.Literal('public'), Type.Literal('off')], { default: 'public' }),
   /** A font with CJK glyphs for PDF export (TrueType/OpenType; .ttc collections use their first face). */
   PDF_CJK_FONT_PATH: Type.String({ default: '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc' }),
 });

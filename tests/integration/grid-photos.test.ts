@@ -1,3 +1,4 @@
+import { buildApp } from '@zhibu/server';
 import type { GridIssue, GridPhoto } from '@zhibu/shared';
 import type { Job } from 'bullmq';
 import { ObjectId } from 'mongodb';
@@ -158,6 +159,16 @@ describe('report photos', () => {
     expect(unknown.statusCode).toBe(404);
     const bad = await ctx.app.inject({ method: 'GET', url: '/open311/v2/media/not-an-id' });
     expect(bad.statusCode).toBe(400);
+
+    // An operator may keep photos off the public API: no link, and no route that serves them.
+    const closed = await buildApp({ ...ctx.app.ctx.config, OPEN311_PHOTOS: 'off' });
+    try {
+      const request = await closed.inject({ method: 'GET', url: `/open311/v2/requests/${issue.id}.json` });
+      expect(request.json()[0].media_url).toBeNull();
+      expect((await closed.inject({ method: 'GET', url: mediaUrl.pathname })).statusCode).toBe(404);
+    } finally {
+      await closed.close();
+    }
   });
 
   it('takes only the uploader’s own photos, each for one issue', async () => {

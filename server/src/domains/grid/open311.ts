@@ -59,7 +59,8 @@ const RequestsQuery = Type.Object(
   { additionalProperties: false },
 );
 
-function toRequest(s: IssueState, publicUrl: string) {
+/** `publicUrl`: where photos are served (null: photos are not public). */
+function toRequest(s: IssueState, publicUrl: string | null) {
   return {
     service_request_id: s.id,
     status: s.status === 'closed' ? ('closed' as const) : ('open' as const),
@@ -76,7 +77,7 @@ function toRequest(s: IssueState, publicUrl: string) {
     long: s.location?.lng ?? null,
     // Uploaded photos only (older issues may hold free-text references), served without a sign-in below.
     media_url:
-      s.photos[0] && /^[0-9a-f]{24}$/.test(s.photos[0])
+      publicUrl && s.photos[0] && /^[0-9a-f]{24}$/.test(s.photos[0])
         ? new URL(`/open311/v2/media/${s.photos[0]}`, publicUrl).href
         : null,
   };
@@ -84,7 +85,8 @@ function toRequest(s: IssueState, publicUrl: string) {
 
 export async function open311Routes(app: App, grid: GridService): Promise<void> {
   const tags = ['open311'];
-  const publicUrl = grid.core.ctx.config.PUBLIC_URL;
+  const { config } = grid.core.ctx;
+  const publicUrl = config.OPEN311_PHOTOS === 'public' ? config.PUBLIC_URL : null;
   app.get('/open311/v2/services.json', { schema: { tags, response: { 200: Type.Array(Service) } } }, () =>
     PUBLIC_SERVICES.map((c) => ({
       service_code: c,
@@ -140,6 +142,7 @@ export async function open311Routes(app: App, grid: GridService): Promise<void> 
     },
   );
   // The photo a request's media_url names: public, like the request itself (photos of public issues only).
+  if (!publicUrl) return;
   app.get(
     '/open311/v2/media/:id',
     {
