@@ -12,6 +12,12 @@ import type { IssueState } from './projection.js';
 
 export const GRID_PHOTO_BUCKET = 'grid_files';
 
+/** A stored photo (or its thumbnail) to send: its bytes and the image type they were decoded as. */
+export interface PhotoFile {
+  stream: Readable;
+  mime: string;
+}
+
 /** An uploaded photo; written once by its uploader, never changed. */
 export interface GridPhotoDoc {
   _id: ObjectId;
@@ -110,7 +116,7 @@ export function createGridPhotos(
     }
   }
 
-  const fileOf = (doc: GridPhotoDoc, thumbnail: boolean): { stream: Readable; mime: string } =>
+  const fileOf = (doc: GridPhotoDoc, thumbnail: boolean): PhotoFile =>
     thumbnail
       ? { stream: files.open(doc.thumbId), mime: 'image/webp' }
       : { stream: files.open(doc.fileId), mime: doc.mime };
@@ -248,11 +254,7 @@ export function createGridPhotos(
      * the issue that uses it (the reporter of an anonymous issue is not named: the file has no metadata and
      * the reply no uploader). 404 for an unknown id, 403 for a photo the caller may not see.
      */
-    async open(
-      scope: Scope,
-      photoId: string,
-      thumbnail: boolean,
-    ): Promise<{ stream: Readable; mime: string }> {
+    async open(scope: Scope, photoId: string, thumbnail: boolean): Promise<PhotoFile> {
       const doc = await findPhoto(photoId);
       if (doc.uploaderId !== scope.userId) {
         const state = await issueOf(doc);
@@ -265,7 +267,7 @@ export function createGridPhotos(
      * For the public Open311 `media_url`, without a sign-in: a photo of a public issue (what any signed-in
      * reader sees of it). Unused uploads and photos of legal questions answer 403.
      */
-    async openPublic(photoId: string, thumbnail: boolean): Promise<{ stream: Readable; mime: string }> {
+    async openPublic(photoId: string, thumbnail: boolean): Promise<PhotoFile> {
       const doc = await findPhoto(photoId);
       if (!isPublic(await issueOf(doc))) throw new AppError('FORBIDDEN', 'This photo is not public');
       return fileOf(doc, thumbnail);

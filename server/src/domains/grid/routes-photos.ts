@@ -1,10 +1,10 @@
-import type { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import { ErrorBody, GridPhoto, GridPhotoLimits, IdParams } from '@zhibu/shared';
 import type { FastifyReply } from 'fastify';
 import type { RouteDeps } from '../../http/route-deps.js';
 import type { App } from '../../http/types.js';
 import { scopeOf } from '../permissions/index.js';
+import type { PhotoFile } from './photos.js';
 import type { GridService } from './service.js';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
@@ -71,7 +71,7 @@ export const PhotoQuery = Type.Object(
 export function sendPhoto(
   reply: FastifyReply,
   id: string,
-  { stream, mime }: { stream: Readable; mime: string },
+  { stream, mime }: PhotoFile,
   audience: 'private' | 'public',
 ) {
   return reply
